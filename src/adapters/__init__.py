@@ -1,0 +1,1 @@
+"""Adapters of the core ports: MEXC, Telegram, SQLite and the in-memory fakes."""

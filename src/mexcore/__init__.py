@@ -1,0 +1,1 @@
+"""mexcore: the pure domain core of mexbot (money math, decisions, services over ports)."""

@@ -1,0 +1,116 @@
+"""The ports: everything the core needs from the outside world, as small Protocols.
+
+Implementations: `Exchange` — adapters.mexc.MexcExchange, adapters.fake.FakeExchange;
+`Notifier` — adapters.telegram.TelegramNotifier, adapters.fake.RecordingNotifier,
+adapters.fake.ConsoleNotifier; `Clock` — adapters.fake.FakeClock, adapters.fake.SystemClock;
+`Store` — adapters.sqlite.SqliteStore, adapters.fake.InMemoryStore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Protocol
+
+from mexcore.values import (
+    Balance,
+    Candle,
+    Fees,
+    Fill,
+    IntentStatus,
+    Order,
+    OrderBook,
+    OrderIntent,
+    OrderRequest,
+    PortfolioSnapshot,
+    SymbolRules,
+    Ticker24h,
+)
+
+
+class Exchange(Protocol):
+    """A spot exchange account: market data, rules, balances and orders.
+
+    Errors are the core's (`mexcore.errors`): RetryLater, OutcomeUnknown, SkipSymbol,
+    OrderRejected (and subclasses), OrderNotFound, ExchangeDataError.
+    """
+
+    async def symbol_rules(self) -> Mapping[str, SymbolRules]: ...
+
+    async def balances(self) -> Mapping[str, Balance]: ...
+
+    async def tickers_24h(self) -> Mapping[str, Ticker24h]: ...
+
+    async def candles(self, symbol: str, interval: str, limit: int) -> Sequence[Candle]: ...
+
+    async def order_book(self, symbol: str, limit: int = 20) -> OrderBook: ...
+
+    async def place_order(self, request: OrderRequest) -> Order: ...
+
+    async def cancel_order(self, symbol: str, client_order_id: str) -> Order: ...
+
+    async def get_order(self, symbol: str, client_order_id: str) -> Order: ...
+
+    async def open_orders(self, symbol: str | None = None) -> Sequence[Order]: ...
+
+    async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]: ...
+
+    async def trade_fees(self, symbol: str) -> Fees: ...
+
+    async def server_time_ms(self) -> int: ...
+
+
+class Level(StrEnum):
+    """INFO reports may be throttled; ALERT and ERROR always go out."""
+
+    INFO = "info"
+    ALERT = "alert"
+    ERROR = "error"
+
+
+class Notifier(Protocol):
+    """Where the bot tells its user what it does."""
+
+    async def send(self, topic: str, text: str, level: Level = Level.INFO) -> None: ...
+
+    async def send_picture(self, topic: str, png: bytes, caption: str = "") -> None: ...
+
+
+class Clock(Protocol):
+    """Time, real or simulated. `sleep` on a simulated clock advances it without waiting."""
+
+    def now_ms(self) -> int: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class Store(Protocol):
+    """The bot's durable memory. Calls are synchronous and each one is atomic."""
+
+    def record_fills(self, fills: Iterable[Fill]) -> int:
+        """Add fills not yet journaled (unique by symbol and trade id); return how many."""
+        ...
+
+    def fills(self, symbol: str | None = None) -> Sequence[Fill]:
+        """Return journaled fills, oldest first."""
+        ...
+
+    def save_intent(self, intent: OrderIntent) -> None:
+        """Insert or replace the intent with this client order id."""
+        ...
+
+    def intent(self, client_order_id: str) -> OrderIntent | None: ...
+
+    def intents(self, statuses: Iterable[IntentStatus] | None = None) -> Sequence[OrderIntent]: ...
+
+    def get_state(self, key: str) -> str | None:
+        """Read one value of runner state (cooldowns, pause flags, throttles, cursors)."""
+        ...
+
+    def set_state(self, key: str, value: str | None) -> None:
+        """Write (or with None delete) one value of runner state."""
+        ...
+
+    def add_snapshot(self, snapshot: PortfolioSnapshot) -> None: ...
+
+    def snapshots(self, since_ms: int | None = None) -> Sequence[PortfolioSnapshot]: ...

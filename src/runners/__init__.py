@@ -1,0 +1,1 @@
+"""Runners: thin asyncio loops, the container and the mexbot CLI."""
