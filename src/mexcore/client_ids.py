@@ -1,0 +1,25 @@
+"""Deterministic client order ids: the same intent always maps to the same id."""
+
+from __future__ import annotations
+
+import hashlib
+
+PREFIX = "mx"
+MAX_LENGTH = 32
+
+
+def client_order_id(runner: str, symbol: str, decided_ms: int, attempt: int = 0) -> str:
+    """Return `mx` + 30 hex digits of a hash of who decided what, when, on which attempt.
+
+    A retry of the same decision reuses the id, so the exchange rejects a second order.
+
+    >>> client_order_id("scanner", "ADAUSDT", 1_700_000_000_000)
+    'mx3c3f2c1a0d...' (32 characters)
+    """
+    digest = hashlib.sha256(f"{runner}|{symbol}|{decided_ms}|{attempt}".encode()).hexdigest()
+    return PREFIX + digest[: MAX_LENGTH - len(PREFIX)]
+
+
+def is_ours(client_id: str) -> bool:
+    """Tell whether an order id was made by `client_order_id`."""
+    return client_id.startswith(PREFIX) and client_id.isalnum() and len(client_id) <= MAX_LENGTH
