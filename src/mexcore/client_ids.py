@@ -14,7 +14,7 @@ def client_order_id(runner: str, symbol: str, decided_ms: int, attempt: int = 0)
     A retry of the same decision reuses the id, so the exchange rejects a second order.
 
     >>> client_order_id("scanner", "ADAUSDT", 1_700_000_000_000)
-    'mx3c3f2c1a0d...' (32 characters)
+    'mx5bae1cc272480c6c49d94f64dfe851'
     """
     digest = hashlib.sha256(f"{runner}|{symbol}|{decided_ms}|{attempt}".encode()).hexdigest()
     return PREFIX + digest[: MAX_LENGTH - len(PREFIX)]
