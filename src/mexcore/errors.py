@@ -64,3 +64,7 @@ class StopForHuman(MexbotError):
 
 class ExchangeDataError(MexbotError):
     """The exchange sent something we cannot read (bad JSON, missing field, NaN)."""
+
+
+class TradingPaused(MexbotError):
+    """New orders are paused (globally or for this runner); nothing was sent."""
