@@ -1,0 +1,1 @@
+"""Application services: gather inputs through the ports, decide, act, record and notify."""

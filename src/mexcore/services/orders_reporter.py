@@ -1,0 +1,57 @@
+"""OrdersReporter (SPEC §1.6): every 30 min, the open orders and the fills since last time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mexcore.money import format_decimal
+from mexcore.ports import Clock, Exchange, Level, Notifier, Store
+from mexcore.values import Fill, Order
+
+CURSOR_KEY = "orders_reporter.last_ms"
+MAX_LINES = 30
+
+
+class OrdersReporter:
+    """Report open orders and the journal's new fills; one report per tick."""
+
+    name = "orders_reporter"
+
+    def __init__(self, exchange: Exchange, store: Store, notifier: Notifier, clock: Clock) -> None:
+        self._exchange = exchange
+        self._store = store
+        self._notifier = notifier
+        self._clock = clock
+
+    async def tick(self) -> int:
+        """Send one report; return 1 (the action count)."""
+        now = self._clock.now_ms()
+        raw = self._store.get_state(CURSOR_KEY)
+        since = int(raw) if raw else 0
+        orders = await self._exchange.open_orders()
+        fills = [f for f in self._store.fills() if f.time_ms > since]
+        await self._notifier.send("orders", orders_report(orders, fills), Level.INFO)
+        self._store.set_state(CURSOR_KEY, str(now))
+        return 1
+
+
+def orders_report(orders: Sequence[Order], fills: Sequence[Fill]) -> str:
+    """Render the open orders and recent fills as plain text."""
+    lines = [f"Open orders: {len(orders)}"]
+    lines += [_order_line(o) for o in orders[:MAX_LINES]]
+    lines.append(f"Fills since the last report: {len(fills)}")
+    lines += [_fill_line(f) for f in fills[-MAX_LINES:]]
+    return "\n".join(lines)
+
+
+def _order_line(order: Order) -> str:
+    price = format_decimal(order.price) if order.price is not None else "market"
+    return (f"  {order.side} {order.symbol} {format_decimal(order.orig_qty)} @ {price} "
+            f"({order.type}, {order.status}, filled {format_decimal(order.executed_qty)})")
+
+
+def _fill_line(fill: Fill) -> str:
+    role = "maker" if fill.is_maker else "taker"
+    return (f"  {fill.side} {fill.symbol} {format_decimal(fill.qty)} @ {format_decimal(fill.price)}"
+            f" = {format_decimal(fill.quote_qty)}, fee {format_decimal(fill.fee)} {fill.fee_asset}"
+            f" ({role})")
