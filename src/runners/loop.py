@@ -1,0 +1,110 @@
+"""Thin crash-only runner loops: tick, record, sleep; an error never ends the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+import attrs
+
+from mexcore.errors import RetryLater, TradingPaused
+from mexcore.ports import Clock, Level, Notifier
+
+log = logging.getLogger(__name__)
+
+ERROR_NOTICE_EVERY_S = 600
+
+
+class Service(Protocol):
+    """What a runner drives: one application service with a name and a tick."""
+
+    name: str
+
+    async def tick(self) -> int:
+        """Do one cycle of work; return the number of actions taken (orders, sales, reports)."""
+        ...
+
+
+@attrs.frozen
+class TickReport:
+    runner: str
+    started_ms: int
+    finished_ms: int
+    next_ms: int
+    actions: int
+    error: str | None = None
+
+
+class RunnerLoop:
+    """Drive one service every `interval_s`; each tick rebuilds its state from store and exchange.
+
+    A failed tick is logged, notified (the same error at most every ten minutes) and the loop
+    goes on at its next cycle, so one runner's failure never stops another.
+    """
+
+    def __init__(
+        self,
+        service: Service,
+        interval_s: float,
+        clock: Clock,
+        notifier: Notifier,
+        on_report: Callable[[TickReport], None] = lambda report: None,
+    ) -> None:
+        self.service = service
+        self.interval_s = interval_s
+        self._clock = clock
+        self._notifier = notifier
+        self._on_report = on_report
+        self._last_notice: dict[str, int] = {}
+        self.actions = 0
+        self.errors = 0
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    async def tick_once(self) -> TickReport:
+        """Run one tick, never raising (except cancellation)."""
+        started = self._clock.now_ms()
+        actions, error = 0, None
+        try:
+            actions = await self.service.tick()
+        except TradingPaused as e:
+            error = None
+            log.info("%s: %s", self.name, e)
+        except Exception as e:  # crash-only: a tick's failure must not end the loop
+            error = f"{type(e).__name__}: {e}"
+            self.errors += 1
+            await self._notify_error(e, error, started)
+        self.actions += actions
+        finished = self._clock.now_ms()
+        report = TickReport(self.name, started, finished,
+                            started + int(self.interval_s * 1000), actions, error)
+        self._on_report(report)
+        return report
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Tick every `interval_s` until `stop` is set."""
+        while not stop.is_set():
+            report = await self.tick_once()
+            delay_s = max(0.0, (report.next_ms - self._clock.now_ms()) / 1000)
+            sleeper = asyncio.ensure_future(self._clock.sleep(delay_s))
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            for pending in (sleeper, stopper):
+                pending.cancel()
+
+    async def _notify_error(self, exc: Exception, text: str, now_ms: int) -> None:
+        transient = isinstance(exc, RetryLater)
+        (log.warning if transient else log.exception)("%s tick failed: %s", self.name, text)
+        key = type(exc).__name__
+        last = self._last_notice.get(key)
+        if last is not None and now_ms - last < ERROR_NOTICE_EVERY_S * 1000:
+            return
+        self._last_notice[key] = now_ms
+        try:
+            await self._notifier.send(f"error.{self.name}", f"{self.name}: {text}", Level.ERROR)
+        except Exception:
+            log.exception("%s: could not send the error notice", self.name)
