@@ -1,0 +1,43 @@
+"""The scanner's universe: which USDT pairs are worth analysing this cycle (SPEC §1.1)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from mexcore.policies import ScannerPolicy
+from mexcore.values import SymbolRules, Ticker24h
+
+STABLECOINS = frozenset({
+    "USDT", "USDC", "BUSD", "TUSD", "FDUSD", "DAI", "USDP", "USDD", "PYUSD", "USDE", "EUR",
+    "EURT", "EURC", "USD1", "UST", "GUSD", "FRAX", "LUSD", "SUSD", "USDJ",
+})
+LEVERAGED = re.compile(r"\d+[LS]$|(UP|DOWN|BULL|BEAR)$")
+
+
+def select_universe(
+    tickers: Mapping[str, Ticker24h],
+    rules: Mapping[str, SymbolRules],
+    policy: ScannerPolicy,
+) -> list[str]:
+    """Return the USDT pairs to analyse, highest 24 h quote volume first.
+
+    Kept: quote USDT, quote volume above `min_quote_volume`, not excluded, not a stablecoin
+    against a stablecoin, not a leveraged/ETF token (BTC3L, ETH5S …), tradeable by API;
+    at most `max_pairs`.
+    """
+    excluded = set(policy.excluded_symbols)
+    keep = [
+        t for t in tickers.values()
+        if t.quote_volume > policy.min_quote_volume
+        and t.symbol not in excluded
+        and _eligible(rules.get(t.symbol))
+    ]
+    keep.sort(key=lambda t: (-t.quote_volume, t.symbol))
+    return [t.symbol for t in keep[: policy.max_pairs]]
+
+
+def _eligible(rules: SymbolRules | None) -> bool:
+    if rules is None or rules.quote != "USDT" or not rules.tradeable:
+        return False
+    return rules.base not in STABLECOINS and not LEVERAGED.search(rules.base)
