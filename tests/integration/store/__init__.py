@@ -1,0 +1,1 @@
+"""The Store contract, run against SqliteStore and InMemoryStore."""
