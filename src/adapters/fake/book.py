@@ -1,0 +1,68 @@
+"""A synthetic order book around the last price: a tight spread and depth from recent volume."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import attrs
+
+from mexcore.values import BookLevel, OrderBook
+
+
+@attrs.frozen
+class BookModel:
+    """How the fake exchange shapes its books and fills resting orders.
+
+    `spread_bps`: full spread in basis points of the price (at least one tick each side);
+    `level_gap_bps`: distance between levels (at least one tick); `depth_share`: the first
+    level holds this share of the mean 1-minute volume of the last hour, each further level
+    `level_growth` more; `min_level_quote`: a level's value never goes under this (quote units);
+    `participation`: share of a minute's volume that can fill one resting order.
+    """
+
+    spread_bps: float = 1.0
+    level_gap_bps: float = 0.5
+    depth_share: float = 0.05
+    level_growth: float = 0.25
+    min_level_quote: float = 200.0
+    levels: int = 50
+    participation: float = 0.25
+
+
+def _ticks(value: float, decimals: int) -> int:
+    return math.floor(value * 10.0**decimals + 0.5)
+
+
+def _level_qty(model: BookModel, base_qty: float, level: int, qty_dp: int) -> Decimal:
+    steps = math.floor(base_qty * (1 + model.level_growth * level) * 10**qty_dp)
+    return Decimal(max(1, steps)).scaleb(-qty_dp)
+
+
+def synthesise_book(
+    symbol: str,
+    price: float,
+    avg_volume: float,
+    decimals: tuple[int, int],
+    model: BookModel,
+    limit: int = 20,
+) -> OrderBook:
+    """Return a book of `limit` levels a side around `price` (decimals = (price, quantity)).
+
+    Example with price 100.00, tick 0.01, spread 1 bp: half-spread = max(1, ceil(0.5)) = 1 tick,
+    so the best bid is 99.99 and the best ask 100.01.
+    """
+    price_dp, qty_dp = decimals
+    p = _ticks(price, price_dp)
+    half = max(1, math.ceil(p * model.spread_bps / 20_000))
+    gap = max(1, round(p * model.level_gap_bps / 10_000))
+    base_qty = max(avg_volume * model.depth_share, model.min_level_quote / max(price, 1e-12))
+    depth = max(1, min(limit, model.levels))
+    qtys = [_level_qty(model, base_qty, i, qty_dp) for i in range(depth)]
+    bids = [
+        BookLevel(Decimal(p - half - i * gap).scaleb(-price_dp), qtys[i])
+        for i in range(depth)
+        if p - half - i * gap > 0
+    ]
+    asks = [BookLevel(Decimal(p + half + i * gap).scaleb(-price_dp), qtys[i]) for i in range(depth)]
+    return OrderBook(symbol=symbol, bids=tuple(bids), asks=tuple(asks))

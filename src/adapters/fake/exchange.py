@@ -1,0 +1,205 @@
+"""FakeExchange: the `Exchange` port over the matching engine, market data and faults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar, cast
+
+from adapters.fake.book import BookModel
+from adapters.fake.engine import MatchingEngine, MxDeduction
+from adapters.fake.faults import FaultInjector, Faults
+from adapters.fake.loader import load_market_data
+from adapters.fake.market import MarketData, amount_text, price_text
+from adapters.fake.rules import default_rules
+from mexcore.errors import OutcomeUnknown
+from mexcore.money import to_decimal
+from mexcore.ports import Clock
+from mexcore.values import (
+    Balance,
+    Candle,
+    Fees,
+    Fill,
+    Order,
+    OrderBook,
+    OrderRequest,
+    SymbolRules,
+    Ticker24h,
+)
+
+T = TypeVar("T")
+FILL_HISTORY_MS = 30 * 24 * 3600 * 1000  # myTrades only reaches back one month
+
+
+class FakeExchange:
+    """A faithful in-memory MEXC spot account over recorded or synthetic candles.
+
+    Time comes from `clock`; at time t only the minutes completed by t are visible, and resting
+    orders fill on those minutes' price paths when any method is next called.
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        market: MarketData | None = None,
+        rules: Mapping[str, SymbolRules] | None = None,
+        *,
+        book_model: BookModel | None = None,
+        mx: MxDeduction | None = None,
+        faults: Faults | None = None,
+        seed: int = 1,
+    ) -> None:
+        rules = default_rules() if rules is None else rules
+        self.clock = clock
+        self.market = market if market is not None else load_market_data(rules=rules, seed=seed)
+        model = book_model or BookModel()
+        self.engine = MatchingEngine(self.market, rules, model, mx or MxDeduction())
+        self.injector = FaultInjector(faults or Faults(), clock, seed)
+        self._cache_minute = -1
+        self._cache: dict[Any, Any] = {}
+
+    @property
+    def faults(self) -> Faults:
+        """The live fault settings (mutate them, or assign new ones)."""
+        return self.injector.faults
+
+    @faults.setter
+    def faults(self, value: Faults) -> None:
+        self.injector.faults = value
+
+    @property
+    def rules(self) -> dict[str, SymbolRules]:
+        """The live rules by symbol (assign an entry to change a symbol's rules)."""
+        return self.engine.rules
+
+    # --- helpers beyond the port, for tests, sim and backtests -------------------------------
+
+    def deposit(self, asset: str, amount: Decimal | int | str) -> None:
+        """Credit `amount` of `asset` to the free balance."""
+        self.engine.deposit(asset, to_decimal(amount))
+
+    def all_orders(self) -> list[Order]:
+        """Return every order ever placed, oldest first."""
+        return [s.to_order() for s in self.engine.orders.values()]
+
+    def all_fills(self) -> list[Fill]:
+        """Return every fill of the account, in time order."""
+        return sorted(self.engine.fills, key=lambda f: (f.time_ms, int(f.trade_id[:-2])))
+
+    def last_price(self, symbol: str) -> Decimal:
+        """Return the last traded price of `symbol` now."""
+        self.engine.rules_for(symbol)
+        return self.market.last_price(symbol, self._done())
+
+    def sync(self) -> None:
+        """Fill resting orders up to the clock's time (every port call does this first)."""
+        self.engine.sync(self.clock.now_ms())
+
+    # --- the Exchange port -------------------------------------------------------------------
+
+    async def symbol_rules(self) -> Mapping[str, SymbolRules]:
+        """Return the rules of every symbol with market data."""
+        await self._enter("exchangeInfo")
+        return {s: r for s, r in self.engine.rules.items() if self.market.has(s)}
+
+    async def balances(self) -> Mapping[str, Balance]:
+        """Return the non-zero balances."""
+        await self._enter("account")
+        return self.engine.account.balances()
+
+    async def tickers_24h(self) -> Mapping[str, Ticker24h]:
+        """Return the rolling 24 h ticker of every symbol."""
+        await self._enter("ticker/24hr")
+        return self._cached(("tickers",), self._tickers)
+
+    async def candles(self, symbol: str, interval: str, limit: int) -> Sequence[Candle]:
+        """Return up to `limit` candles (1m 5m 15m 30m 60m 4h 1d 1W 1M), oldest first."""
+        await self._enter("klines")
+        self.engine.rules_for(symbol)
+        key = ("candles", symbol, interval, limit)
+        return self._cached(key, lambda: self.market.candles(symbol, interval, limit, self._done()))
+
+    async def order_book(self, symbol: str, limit: int = 20) -> OrderBook:
+        """Return the synthetic book, `limit` levels a side."""
+        await self._enter("depth")
+        self.engine.rules_for(symbol)
+        key = ("book", symbol, limit)
+        return self._cached(key, lambda: self.engine.book(symbol, self._done(), limit))
+
+    async def place_order(self, request: OrderRequest) -> Order:
+        """Place an order; return its state right after matching."""
+        await self._enter("order")
+        order = self.engine.place(request, self.clock.now_ms()).to_order()
+        if self.injector.answer_lost():
+            raise OutcomeUnknown(f"order {request.client_order_id}: answer lost (injected)")
+        return order
+
+    async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
+        """Cancel an open order; return it as it is after the cancel."""
+        await self._enter("order")
+        return self.engine.cancel(symbol, client_order_id, self.clock.now_ms()).to_order()
+
+    async def get_order(self, symbol: str, client_order_id: str) -> Order:
+        """Return one order by client order id."""
+        await self._enter("order")
+        return self.engine.get(symbol, client_order_id).to_order()
+
+    async def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
+        """Return the open orders (of one symbol, or all), oldest first."""
+        await self._enter("openOrders")
+        states = self.engine.orders.values()
+        return [
+            s.to_order()
+            for s in states
+            if s.status.is_open and (symbol is None or s.request.symbol == symbol)
+        ]
+
+    async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]:
+        """Return the fills of `symbol` since `since_ms` (30 days at most), oldest first."""
+        await self._enter("myTrades")
+        self.engine.rules_for(symbol)
+        oldest = max(since_ms or 0, self.clock.now_ms() - FILL_HISTORY_MS)
+        return [f for f in self.all_fills() if f.symbol == symbol and f.time_ms >= oldest]
+
+    async def trade_fees(self, symbol: str) -> Fees:
+        """Return the maker and taker rates of `symbol`."""
+        await self._enter("tradeFee")
+        rules = self.engine.rules_for(symbol)
+        return Fees(maker=rules.maker_fee, taker=rules.taker_fee)
+
+    async def server_time_ms(self) -> int:
+        """Return the exchange's clock (the simulated time plus any injected skew)."""
+        await self._enter("time")
+        return self.clock.now_ms() + self.faults.clock_skew_ms
+
+    # --- internals -----------------------------------------------------------------------------
+
+    async def _enter(self, endpoint: str) -> None:
+        await self.injector.before_call(endpoint)
+        self.sync()
+
+    def _done(self) -> int:
+        return self.market.completed(self.clock.now_ms())
+
+    def _cached(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        done = self._done()
+        if done != self._cache_minute:
+            self._cache_minute, self._cache = done, {}
+        if key not in self._cache:
+            self._cache[key] = build()
+        return cast(T, self._cache[key])
+
+    def _tickers(self) -> dict[str, Ticker24h]:
+        done = self._done()
+        return {s: self._ticker(s, done) for s in self.market.symbols if s in self.engine.rules}
+
+    def _ticker(self, symbol: str, done: int) -> Ticker24h:
+        last, first, high, low, volume, quote_volume = self.market.ticker_values(symbol, done)
+        dp = self.market.price_decimals(symbol)
+        top = self.engine.book(symbol, done, 1)
+        return Ticker24h(
+            symbol=symbol, last_price=price_text(last, dp), open_price=price_text(first, dp),
+            high=price_text(high, dp), low=price_text(low, dp),
+            volume=amount_text(volume, self.market.qty_decimals(symbol)),
+            quote_volume=amount_text(quote_volume), bid=top.best_bid, ask=top.best_ask,
+        )

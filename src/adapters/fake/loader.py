@@ -1,0 +1,172 @@
+"""Load market data for the fake exchange: recorded CSV candles, derived USDC markets, synthetic.
+
+Files are `SYMBOL-1m.csv` or `SYMBOL-1m.csv.gz` with the header
+`open_time_ms,open,high,low,close,volume,quote_volume` (an empty quote volume is close × volume).
+A USDC market without a file is derived from its USDT twin: XUSDC = XUSDT / USDCUSDT, where
+USDCUSDT (without a file) is a seeded synthetic peg around 1.0000. Any other symbol without a
+file gets a seeded geometric random walk. All symbols share one minute grid.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from adapters.fake.market import MINUTE_MS, MarketData
+from adapters.fake.rules import default_rules
+from adapters.fake.series import Floats, MinuteSeries, fill_gaps
+from adapters.fake.synthetic import START_PRICES, random_walk, stable_peg, symbol_rng
+from mexcore.money import decimals_of
+from mexcore.values import SymbolRules
+
+BUNDLED_START_MS = 1_681_948_800_000  # 2023-04-20 00:00 UTC
+BUNDLED_END_MS = 1_682_640_000_000  # 2023-04-28 00:00 UTC
+USDC_VOLUME_SHARE = 0.1  # USDC books are thinner than USDT ones
+
+
+def bundled_data_dir() -> Path:
+    """Return the folder of the 8 days of real 1-minute candles shipped with the package."""
+    return Path(str(resources.files("adapters.fake") / "data"))
+
+
+def read_candle_file(path: Path) -> tuple[np.ndarray, Floats]:
+    """Return (open times in ms, (n, 6) rows) from one candle CSV (gzip or plain)."""
+    raw = path.read_bytes()
+    text = gzip.decompress(raw).decode() if path.suffix == ".gz" else raw.decode()
+    header, _, body = text.partition("\n")
+    if not header.startswith("open_time_ms,open,high,low,close,volume"):
+        raise ValueError(f"{path}: unexpected header {header!r}")
+    if body and not body.endswith("\n"):
+        body += "\n"
+    body = body.replace(",\n", ",nan\n")
+    table = np.loadtxt(io.StringIO(body), delimiter=",", ndmin=2, dtype=np.float64)
+    if table.shape[1] == 6:
+        table = np.column_stack((table, np.full(len(table), np.nan)))
+    return table[:, 0].astype(np.int64), table[:, 1:7]
+
+
+def _place_on_grid(times: np.ndarray, rows: Floats, start_ms: int, minutes: int) -> Floats:
+    grid = np.full((minutes, 6), np.nan)
+    index = (times - start_ms) // MINUTE_MS
+    keep = (index >= 0) & (index < minutes) & ((times - start_ms) % MINUTE_MS == 0)
+    grid[index[keep]] = rows[keep]
+    return fill_gaps(grid)
+
+
+def _find_file(folder: Path | None, symbol: str) -> Path | None:
+    if folder is None:
+        return None
+    for name in (f"{symbol}-1m.csv.gz", f"{symbol}-1m.csv"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _round_prices(rows: Floats, decimals: int) -> Floats:
+    out = rows.copy()
+    out[:, 0:4] = np.round(out[:, 0:4], decimals)
+    out[:, 1] = np.maximum(out[:, 1], np.maximum(out[:, 0], out[:, 3]))
+    out[:, 2] = np.minimum(out[:, 2], np.minimum(out[:, 0], out[:, 3]))
+    return out
+
+
+def derive_quoted(base_rows: Floats, quote_rows: Floats, decimals: int) -> Floats:
+    """Return candles of X/Y from X/USDT and Y/USDT (each price divided by Y's same-minute price).
+
+    >>> import numpy as np
+    >>> x = np.array([[100.0, 103.0, 99.0, 102.0, 5.0, np.nan]])
+    >>> y = np.array([[1.0, 1.0, 1.0, 1.02, 9.0, np.nan]])
+    >>> derive_quoted(x, y, 2)[0, :4].tolist()
+    [100.0, 100.98, 97.06, 100.0]
+    """
+    o = base_rows[:, 0] / quote_rows[:, 0]
+    c = base_rows[:, 3] / quote_rows[:, 3]
+    h = np.maximum(base_rows[:, 1] / quote_rows[:, 3], np.maximum(o, c))
+    low = np.minimum(base_rows[:, 2] / quote_rows[:, 3], np.minimum(o, c))
+    rows = np.column_stack((o, h, low, c, base_rows[:, 4] * USDC_VOLUME_SHARE,
+                            np.full(len(o), np.nan)))
+    return _round_prices(rows, decimals)
+
+
+def _base_of(symbol: str, rules: Mapping[str, SymbolRules]) -> str:
+    if symbol in rules:
+        return rules[symbol].base
+    return symbol.removesuffix("USDT").removesuffix("USDC")
+
+
+def _needed(
+    wanted: Iterable[str], folder: Path | None, rules: Mapping[str, SymbolRules]
+) -> list[str]:
+    needed = list(dict.fromkeys(wanted))
+    for symbol in list(needed):
+        if symbol.endswith("USDC") and _find_file(folder, symbol) is None:
+            needed += [_base_of(symbol, rules) + "USDT", "USDCUSDT"]
+    return list(dict.fromkeys(needed))
+
+
+def _window(
+    files: Mapping[str, tuple[np.ndarray, Floats]], start_ms: int | None, end_ms: int | None
+) -> tuple[int, int]:
+    firsts = [int(t[0]) for t, _ in files.values() if len(t)]
+    lasts = [int(t[-1]) + MINUTE_MS for t, _ in files.values() if len(t)]
+    start = start_ms if start_ms is not None else min(firsts, default=BUNDLED_START_MS)
+    start -= start % MINUTE_MS
+    default_end = max(lasts) if lasts else start + BUNDLED_END_MS - BUNDLED_START_MS
+    end = end_ms if end_ms is not None else default_end
+    if end <= start:
+        raise ValueError(f"empty period {start} .. {end}")
+    return start, (end - start) // MINUTE_MS
+
+
+def _decimals(rules: Mapping[str, SymbolRules], attr: str) -> dict[str, int]:
+    return {name: decimals_of(getattr(r, attr)) for name, r in rules.items()}
+
+
+def load_market_data(
+    folder: str | Path | None = None,
+    symbols: Iterable[str] | None = None,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
+    seed: int = 1,
+    rules: Mapping[str, SymbolRules] | None = None,
+) -> MarketData:
+    """Load 1-minute candles for `symbols` (default: every ruled symbol) from `folder`.
+
+    `folder` None means the bundled data; the period defaults to the span of the files found.
+    Deterministic for a given folder, period and seed.
+    """
+    rules = default_rules() if rules is None else rules
+    where = bundled_data_dir() if folder is None else Path(folder)
+    wanted = sorted(rules) if symbols is None else list(symbols)
+    needed = _needed(wanted, where, rules)
+    found = {s: p for s in needed if (p := _find_file(where, s)) is not None}
+    files = {s: read_candle_file(p) for s, p in found.items()}
+    start, minutes = _window(files, start_ms, end_ms)
+    price_dp = _decimals(rules, "price_tick")
+    rows = {
+        s: _round_prices(_place_on_grid(t, r, start, minutes), price_dp.get(s, 8))
+        for s, (t, r) in files.items()
+    }
+    for symbol in needed:
+        if symbol not in rows and not (symbol.endswith("USDC") and symbol != "USDCUSDT"):
+            rows[symbol] = _synthesise(symbol, minutes, seed, rules)
+    for symbol in needed:
+        if symbol not in rows:
+            usdt = rows[_base_of(symbol, rules) + "USDT"]
+            rows[symbol] = derive_quoted(usdt, rows["USDCUSDT"], price_dp.get(symbol, 8))
+    series = {s: MinuteSeries(rows[s]) for s in wanted}
+    return MarketData(start, series, price_dp, _decimals(rules, "qty_step"))
+
+
+def _synthesise(symbol: str, minutes: int, seed: int, rules: Mapping[str, SymbolRules]) -> Floats:
+    rng = symbol_rng(symbol, seed)
+    decimals = decimals_of(rules[symbol].price_tick) if symbol in rules else 8
+    if symbol == "USDCUSDT":
+        return stable_peg(minutes, rng, 10.0**-decimals)
+    start_price = START_PRICES.get(_base_of(symbol, rules), 1.0)
+    return _round_prices(random_walk(minutes, start_price, rng), decimals)
