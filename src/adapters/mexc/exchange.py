@@ -1,0 +1,205 @@
+"""MexcExchange: the `Exchange` port on MEXC's spot v3 REST API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import httpx
+
+from adapters.mexc.client import MexcHttp
+from adapters.mexc.constants import (
+    ACCOUNT,
+    DEFAULT_SYMBOLS,
+    DEPTH,
+    EXCHANGE_INFO,
+    INTERVAL_ALIASES,
+    KLINE_INTERVALS,
+    KLINES,
+    MAX_KLINES,
+    MY_TRADES,
+    MY_TRADES_HISTORY_MS,
+    MY_TRADES_PAGE,
+    SELF_SYMBOLS,
+    TICKER_24H,
+    TRADE_FEE,
+)
+from adapters.mexc.errors import NOT_API_TRADEABLE
+from adapters.mexc.orders import MexcOrders
+from adapters.mexc.ratelimit import RateLimiter
+from adapters.mexc.schemas import (
+    AccountInfo,
+    parse_account,
+    parse_depth,
+    parse_exchange_info,
+    parse_fills,
+    parse_klines,
+    parse_symbol_list,
+    parse_tickers,
+    parse_trade_fee,
+)
+from adapters.mexc.settings import Credentials, MexcSettings
+from mexcore.errors import ConfigError, MexbotError, SkipSymbol
+from mexcore.ports import Clock
+from mexcore.values import (
+    Balance,
+    Candle,
+    Fees,
+    Fill,
+    Order,
+    OrderBook,
+    OrderRequest,
+    SymbolRules,
+    Ticker24h,
+)
+
+log = logging.getLogger("adapters.mexc")
+
+
+def mexc_interval(interval: str) -> str:
+    """Return MEXC's spelling of a candle interval (`1h` → `60m`), or raise ConfigError."""
+    name = INTERVAL_ALIASES.get(interval, interval)
+    if name not in KLINE_INTERVALS:
+        raise ConfigError("candle interval", f"{interval!r} is not one of MEXC's "
+                          f"{', '.join(sorted(KLINE_INTERVALS))}")
+    return name
+
+
+MAX_FILL_PAGES = 100
+
+
+def _must_split(page: Sequence[Fill], low: int, high: int) -> bool:
+    """A full page of a window wider than 1 ms is split, unless MEXC ignored the window."""
+    inside = all(low <= f.time_ms <= high for f in page)
+    return len(page) >= MY_TRADES_PAGE and high > low and inside
+
+
+class MexcExchange:
+    """The `Exchange` port on MEXC: signed, paced, retried where safe, errors typed.
+
+    Without credentials only the public calls work (rules, tickers, candles, book).
+    """
+
+    def __init__(self, client: httpx.AsyncClient, settings: MexcSettings | None = None,
+                 credentials: Credentials | None = None, *, clock: Clock | None = None,
+                 limiter: RateLimiter | None = None) -> None:
+        self.settings = settings or MexcSettings()
+        self.http = MexcHttp(client, self.settings, credentials, clock=clock, limiter=limiter)
+        self._orders = MexcOrders(self.http, repost_when_absent=self.settings.repost_when_absent)
+        self._rules: Mapping[str, SymbolRules] | None = None
+        self._rules_at_ms = 0
+
+    async def server_time_ms(self) -> int:
+        """Return MEXC's clock (and resync the offset used for signing)."""
+        await self.http.sync_time()
+        return await self.http.server_now_ms()
+
+    async def symbol_rules(self) -> Mapping[str, SymbolRules]:
+        """Return every symbol's rules; cached for `rules_ttl_s`."""
+        now = self.http.clock.now_ms()
+        if self._rules is None or now - self._rules_at_ms > self.settings.rules_ttl_s * 1000:
+            self._rules = await self._fetch_rules()
+            self._rules_at_ms = now
+        return self._rules
+
+    async def _fetch_rules(self) -> Mapping[str, SymbolRules]:
+        info = await self.http.public(EXCHANGE_INFO)
+        return parse_exchange_info(info, await self.api_symbols())
+
+    async def api_symbols(self) -> frozenset[str] | None:
+        """Symbols this key may trade by API: `defaultSymbols` ∩ `selfSymbols` (None: unknown)."""
+        allowed = await self._symbol_list(DEFAULT_SYMBOLS, signed=False)
+        mine = await self.self_symbols() if self.http.has_keys else None
+        if allowed is None or not mine:
+            return mine or allowed
+        return allowed & mine
+
+    async def self_symbols(self) -> frozenset[str] | None:
+        """The key's own trading-pair list (`selfSymbols`); None when unknown or empty."""
+        return await self._symbol_list(SELF_SYMBOLS, signed=True) or None
+
+    async def _symbol_list(self, path: str, *, signed: bool) -> frozenset[str] | None:
+        try:
+            data = await (self.http.signed_read(path) if signed else self.http.public(path))
+            return parse_symbol_list(data)
+        except MexbotError as e:
+            log.warning("could not read %s (%s); API tradeability from exchangeInfo only",
+                        path, e)
+            return None
+
+    async def account_info(self) -> AccountInfo:
+        """Return the account: balances, canTrade, canWithdraw, permissions."""
+        return parse_account(await self.http.signed_read(ACCOUNT))
+
+    async def balances(self) -> Mapping[str, Balance]:
+        """Return the non-zero balances."""
+        return (await self.account_info()).balances
+
+    async def tickers_24h(self) -> Mapping[str, Ticker24h]:
+        """Return every symbol's 24 h ticker (rows MEXC sends broken are skipped, logged)."""
+        tickers, problems = parse_tickers(await self.http.public(TICKER_24H))
+        if problems:
+            log.warning("skipped %d unreadable 24h tickers, e.g. %s", len(problems), problems[0])
+        return tickers
+
+    async def candles(self, symbol: str, interval: str, limit: int) -> Sequence[Candle]:
+        """Return up to `limit` (≤ 1000) most recent candles, oldest first."""
+        params = [("symbol", symbol), ("interval", mexc_interval(interval)),
+                  ("limit", str(max(1, min(limit, MAX_KLINES))))]
+        return parse_klines(await self.http.public(KLINES, params, symbol=symbol))
+
+    async def order_book(self, symbol: str, limit: int = 20) -> OrderBook:
+        """Return the order book, `limit` levels a side."""
+        params = [("symbol", symbol), ("limit", str(limit))]
+        return parse_depth(symbol, await self.http.public(DEPTH, params, symbol=symbol))
+
+    async def place_order(self, request: OrderRequest) -> Order:
+        """Place an order and return it as MEXC then reports it (see `MexcOrders.place`)."""
+        rules = self._rules.get(request.symbol) if self._rules else None
+        if rules is not None and not rules.api_tradeable:
+            raise SkipSymbol(request.symbol, NOT_API_TRADEABLE)
+        return await self._orders.place(request)
+
+    async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
+        """Cancel an order by client order id and return it."""
+        return await self._orders.cancel(symbol, client_order_id)
+
+    async def get_order(self, symbol: str, client_order_id: str) -> Order:
+        """Return an order by client order id (OrderNotFound when MEXC knows none)."""
+        return await self._orders.get(symbol, client_order_id)
+
+    async def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
+        """Return open orders of one symbol, or of all."""
+        return await self._orders.open_orders(symbol)
+
+    async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]:
+        """Return the account's fills on `symbol` since `since_ms` (MEXC keeps 30 days).
+
+        myTrades answers ≤ 100 rows a call: a full page splits its time window in two.
+        """
+        end = await self.http.server_now_ms()
+        start = max(since_ms or 0, end - MY_TRADES_HISTORY_MS + 60_000)
+        fills: dict[str, Fill] = {}
+        windows, pages = [(start, end)], 0
+        while windows and pages < MAX_FILL_PAGES:
+            low, high = windows.pop()
+            page = await self._fills_page(symbol, low, high)
+            pages += 1
+            fills.update((f.trade_id, f) for f in page)
+            if _must_split(page, low, high):
+                middle = (low + high) // 2
+                windows += [(middle + 1, high), (low, middle)]
+        if windows:
+            log.warning("%s: stopped paging myTrades after %d pages", symbol, pages)
+        kept = (f for f in fills.values() if since_ms is None or f.time_ms >= since_ms)
+        return sorted(kept, key=lambda f: (f.time_ms, f.trade_id))
+
+    async def _fills_page(self, symbol: str, start_ms: int, end_ms: int) -> list[Fill]:
+        params = [("symbol", symbol), ("startTime", str(start_ms)), ("endTime", str(end_ms)),
+                  ("limit", str(MY_TRADES_PAGE))]
+        return parse_fills(await self.http.signed_read(MY_TRADES, params, symbol=symbol))
+
+    async def trade_fees(self, symbol: str) -> Fees:
+        """Return this account's maker/taker fee on `symbol`."""
+        data = await self.http.signed_read(TRADE_FEE, [("symbol", symbol)], symbol=symbol)
+        return parse_trade_fee(data)
