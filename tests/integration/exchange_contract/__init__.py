@@ -1,0 +1,1 @@
+"""The Exchange contract, run against every implementation that has a harness."""
