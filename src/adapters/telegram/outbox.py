@@ -1,0 +1,151 @@
+"""The notifier's outbound queue: throttling, burst collapsing, bounds and Telegram's rate limits.
+
+Pure bookkeeping over `now_ms` values, so every rule is testable with a fake clock; the
+`TelegramNotifier` drives it and does the network calls.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import attrs
+
+from mexcore.ports import Level
+
+
+@attrs.frozen
+class OutboxLimits:
+    """Queue and rate-limit settings; the defaults follow Telegram's published limits."""
+
+    summary_min_interval_s: float = 600.0
+    per_chat_interval_s: float = 1.0
+    global_per_second: int = 30
+    max_queue: int = 500
+    max_alerts: int = 2000
+    backoff_initial_s: float = 1.0
+    backoff_max_s: float = 30.0
+
+
+@attrs.define
+class Envelope:
+    """One delivery to one chat: a text message (`png` None) or a picture with a caption."""
+
+    chat_id: int
+    topic: str
+    level: Level
+    text: str
+    png: bytes | None = None
+    count: int = 1
+
+    @property
+    def is_alert(self) -> bool:
+        return self.level is not Level.INFO
+
+
+class Outbox:
+    """Hold envelopes until Telegram's limits let them go; alerts first, oldest first."""
+
+    def __init__(self, limits: OutboxLimits) -> None:
+        self.limits = limits
+        self._queue: deque[Envelope] = deque()
+        self._last_info_ms: dict[str, int] = {}
+        self._chat_ready_ms: dict[int, int] = {}
+        self._recent_sends: deque[int] = deque()
+        self._paused_until_ms = 0
+        self._failures = 0
+        self.dropped = 0
+        self.throttled = 0
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def pending(self) -> list[Envelope]:
+        """Return the envelopes waiting, in queue order."""
+        return list(self._queue)
+
+    def accept(self, topic: str, level: Level, now_ms: int) -> bool:
+        """Return whether a message of this topic and level goes out (INFO: once per interval)."""
+        if level is not Level.INFO:
+            return True
+        last = self._last_info_ms.get(topic)
+        if last is not None and now_ms - last < self.limits.summary_min_interval_s * 1000:
+            self.throttled += 1
+            return False
+        self._last_info_ms[topic] = now_ms
+        return True
+
+    def put(self, envelope: Envelope) -> None:
+        """Queue an envelope; an ERROR joins a waiting ERROR of its topic and chat as a count."""
+        if envelope.level is Level.ERROR and envelope.png is None:
+            twin = self._waiting_error(envelope.chat_id, envelope.topic)
+            if twin is not None:
+                twin.count += 1
+                twin.text = envelope.text
+                return
+        self._queue.append(envelope)
+        self._enforce_bounds()
+
+    def next_due(self, now_ms: int) -> tuple[Envelope | None, int]:
+        """Take the next envelope that may go now, or return how many ms to wait (-1: empty)."""
+        if not self._queue:
+            return None, -1
+        wait_ms = max(self._paused_until_ms, self._global_ready_ms()) - now_ms
+        if wait_ms > 0:
+            return None, wait_ms
+        best: Envelope | None = None
+        soonest = -1
+        for envelope in self._queue:
+            ready_ms = self._chat_ready_ms.get(envelope.chat_id, 0)
+            if ready_ms <= now_ms and (best is None or (envelope.is_alert and not best.is_alert)):
+                best = envelope
+            elif ready_ms > now_ms and (soonest < 0 or ready_ms - now_ms < soonest):
+                soonest = ready_ms - now_ms
+        if best is None:
+            return None, soonest
+        self._queue.remove(best)
+        return best, 0
+
+    def sent(self, envelope: Envelope, now_ms: int) -> None:
+        """Record a delivery: the chat's and the global rate windows move on."""
+        self._chat_ready_ms[envelope.chat_id] = now_ms + int(self.limits.per_chat_interval_s * 1000)
+        self._recent_sends.append(now_ms)
+        self._failures = 0
+
+    def retry_after(self, envelope: Envelope, seconds: float, now_ms: int) -> None:
+        """Put back an envelope Telegram refused with 429 and hold everything `seconds`."""
+        self._queue.appendleft(envelope)
+        self._paused_until_ms = max(self._paused_until_ms, now_ms + int(seconds * 1000))
+
+    def failed(self, envelope: Envelope, now_ms: int) -> int:
+        """Put back an envelope lost to a network error; back off exponentially; return the ms."""
+        self._queue.appendleft(envelope)
+        delay_s = min(
+            self.limits.backoff_initial_s * 2 ** min(self._failures, 20), self.limits.backoff_max_s
+        )
+        self._failures += 1
+        self._paused_until_ms = now_ms + int(delay_s * 1000)
+        return int(delay_s * 1000)
+
+    def _waiting_error(self, chat_id: int, topic: str) -> Envelope | None:
+        for envelope in self._queue:
+            if (envelope.chat_id, envelope.topic, envelope.level) == (chat_id, topic, Level.ERROR):
+                return envelope
+        return None
+
+    def _global_ready_ms(self) -> int:
+        while len(self._recent_sends) > self.limits.global_per_second:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) < self.limits.global_per_second:
+            return 0
+        return self._recent_sends[0] + 1000
+
+    def _enforce_bounds(self) -> None:
+        while len(self._queue) > self.limits.max_queue:
+            victim = next((e for e in self._queue if not e.is_alert), None)
+            if victim is None:
+                break
+            self._queue.remove(victim)
+            self.dropped += 1
+        while len(self._queue) > self.limits.max_alerts:
+            self._queue.popleft()
+            self.dropped += 1
