@@ -226,7 +226,7 @@ class MatchingEngine:
                 continue
             candle = (float(s.open[k]), float(s.high[k]), float(s.low[k]), float(s.close[k]))
             fraction = touch_fraction(candle, price, state.is_buy) or 0.0
-            when = self.market.minute_open_ms(k) + int(MINUTE_MS * fraction)
+            when = self.market.minute_open_ms(k) + round(MINUTE_MS * fraction)
             self._fill(state, Trade(state.request.price or ZERO, qty), maker=True, time_ms=when)
             if state.remaining_qty <= ZERO:
                 self._close(state, OrderStatus.FILLED, when)
