@@ -74,6 +74,17 @@ class SqliteStore:
         if self._remove_on_close is not None:
             shutil.rmtree(self._remove_on_close, ignore_errors=True)
 
+    def backup(self, target: str | Path) -> Path:
+        """Write a consistent copy of the database to `target` (one file), while in use."""
+        target = Path(target)
+        with self._lock, self._translated():
+            copy = sqlite3.connect(target)
+            try:
+                self._conn.backup(copy)
+            finally:
+                copy.close()
+        return target
+
     def __enter__(self) -> SqliteStore:
         return self
 

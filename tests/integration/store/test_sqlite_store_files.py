@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -149,3 +152,35 @@ def test_a_temporary_store_disappears_when_closed() -> None:
     assert store.path.is_file()
     store.close()
     assert not folder.exists()
+
+
+def test_a_backup_taken_while_in_use_is_a_complete_database(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "live") as store:
+        store.record_fills([a_fill("1"), a_fill("2")])
+        store.save_intent(an_intent("mx1"))
+        copy = store.backup(tmp_path / "backup.sqlite3")
+    (tmp_path / "restored").mkdir()
+    copy.rename(tmp_path / "restored" / FILE_NAME)
+    with SqliteStore(tmp_path / "restored") as restored:
+        assert [f.trade_id for f in restored.fills()] == ["1", "2"]
+        assert restored.intent("mx1") == an_intent("mx1")
+
+
+KILLED_WRITER = """
+import os, signal, sys
+from decimal import Decimal
+from adapters.sqlite import SqliteStore
+from mexcore.values import IntentStatus, OrderIntent, OrderType, Side
+store = SqliteStore(sys.argv[1])
+for i in range(50):
+    store.save_intent(OrderIntent(f"mx{i}", "scanner", "ADAUSDT", Side.BUY, OrderType.MARKET,
+                                  IntentStatus.SENT, i, quote_qty=Decimal("6")))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_every_write_before_a_kill_is_there_after_it(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(tmp_path)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    with SqliteStore(tmp_path) as store:
+        assert len(store.intents([IntentStatus.SENT])) == 50
