@@ -81,7 +81,7 @@ def test_usdc_prices_are_usdt_prices_divided_by_the_peg() -> None:
 def test_ticker_covers_the_last_1440_minutes() -> None:
     market = bundled_market()
 
-    last, first, high, low, volume, _ = market.ticker_values("DOGEUSDT", 2000)
+    _, first, high, _, volume, _ = market.ticker_values("DOGEUSDT", 2000)
 
     day = market.candles("DOGEUSDT", "1m", 1000, 2000) + market.candles("DOGEUSDT", "1m", 440, 1000)
     assert len(day) == 1440
