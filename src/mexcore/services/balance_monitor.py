@@ -1,0 +1,132 @@
+"""BalanceMonitor (SPEC §1.2): buy BTC/ETH with USDC as a maker, 60/40, with anti-hype filters."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from mexcore.allocation import allocation_state
+from mexcore.antihype import FilterResult, check_buy, check_rebalance
+from mexcore.errors import MexbotError
+from mexcore.lots import BelowMinimum
+from mexcore.money import ZERO, format_decimal
+from mexcore.planning import MarketInputs, PlannedBuy, PurchasePlan, plan_balance_purchase
+from mexcore.policies import AntiHypePolicy, BalanceMonitorPolicy
+from mexcore.ports import Level
+from mexcore.pricing import maker_buy_price
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.maker_orders import MakerBuyer, MakerResult
+from mexcore.services.market import MarketView
+from mexcore.services.market_orders import MarketOrders
+from mexcore.services.signals import read_signals
+from mexcore.state import Cooldowns, Cursors
+from mexcore.values import Ticker24h
+
+log = logging.getLogger(__name__)
+NAME = "balance_monitor"
+SIGNAL_INTERVAL, SIGNAL_CANDLES = "15m", 100
+
+
+class BalanceMonitor:
+    """Every `interval_s`: look after resting orders, then plan and place one purchase."""
+
+    name = NAME
+
+    def __init__(
+        self, deps: ServiceDeps, policy: BalanceMonitorPolicy, antihype: AntiHypePolicy
+    ) -> None:
+        self._deps, self.policy, self._antihype = deps, policy, antihype
+        self._maker = MakerBuyer(NAME, deps, policy)
+        self._market_orders = MarketOrders(NAME, deps)
+        self._cooldowns = Cooldowns(deps.store)
+        self._memory = Cursors(deps.store, NAME)
+
+    async def tick(self) -> int:
+        """Run one check; return the number of orders placed, requoted or cancelled."""
+        rules = dict(await self._deps.exchange.symbol_rules())
+        actions, still_open = await self._maker.look_after(rules)
+        now = self._deps.clock.now_ms()
+        if still_open or not self._cooldowns.ready(NAME, now):
+            return actions
+        async with self._deps.funds.spending(NAME, "USDC", "USDT"):
+            view = await MarketView.load(self._deps.exchange)
+            if self.policy.top_up_from_usdt and view.free("USDC") < self.policy.min_balance:
+                actions += await self._top_up(view)
+                view = await MarketView.load(self._deps.exchange)
+            plan = plan_balance_purchase(view.free("USDC"), self._held(view),
+                                         await self._inputs(view), self.policy)
+            results = [await self._place(view, buy) for buy in plan.buys]
+        placed = [r for r in results if r is not None]
+        self._remember(plan)
+        if placed:
+            self._cooldowns.start(NAME, now, self.policy.cooldown_s)
+            await self._deps.notifier.send("balance.buy", purchase_report(plan, placed),
+                                           Level.ALERT)
+        return actions + len(placed)
+
+    def _held(self, view: MarketView) -> dict[str, Decimal]:
+        values = {}
+        for symbol in self.policy.targets:
+            rules, price = view.rules.get(symbol), view.price(symbol)
+            values[symbol] = view.total(rules.base) * price if rules and price else ZERO
+        return values
+
+    async def _inputs(self, view: MarketView) -> MarketInputs:
+        state = allocation_state(self._held(view), self.policy.targets,
+                                 self.policy.rebalance_deviation)
+        prices, verdicts = {}, {}
+        for symbol in self.policy.targets:
+            rules, ticker = view.rules.get(symbol), view.tickers.get(symbol)
+            if rules is None or ticker is None or not rules.tradeable:
+                continue
+            book = await self._deps.exchange.order_book(symbol)
+            price = maker_buy_price(book, rules, ticker.last_price)
+            if price is not None:
+                prices[symbol] = price
+                verdicts[symbol] = await self._verdict(ticker, state.rebalance_mode)
+        return MarketInputs(prices, view.rules, verdicts)
+
+    async def _verdict(self, ticker: Ticker24h, rebalance: bool) -> FilterResult:
+        try:
+            signals = await read_signals(self._deps.exchange, ticker, SIGNAL_INTERVAL,
+                                         SIGNAL_CANDLES)
+        except MexbotError as e:
+            return FilterResult(ZERO, f"no signals: {e}")
+        check = check_rebalance if rebalance else check_buy
+        return check(signals.antihype_inputs, self._antihype)
+
+    async def _place(self, view: MarketView, buy: PlannedBuy) -> MakerResult | None:
+        reason = f"{buy.filter_reason} (×{format_decimal(buy.multiplier)})"
+        return await self._maker.place(view.rules[buy.symbol], buy.quantity, reason)
+
+    async def _top_up(self, view: MarketView) -> int:
+        """Buy the USDC the next purchase needs with USDT, one small market step per tick."""
+        needed = self.policy.min_balance + self.policy.reserve - view.free("USDC")
+        price = view.price("USDCUSDT")
+        if needed <= ZERO or price is None or not view.tradeable("USDCUSDT"):
+            return 0
+        amount = min(needed * price, view.free("USDT"))
+        order = await self._market_orders.buy(view, "USDCUSDT", amount, "USDC top-up from USDT")
+        return 0 if isinstance(order, BelowMinimum) else 1
+
+    def _remember(self, plan: PurchasePlan) -> None:
+        self._memory.set("last_plan", [
+            {"symbol": b.symbol, "amount": str(b.amount), "quantity": str(b.quantity),
+             "price": str(b.price), "reason": b.filter_reason, "multiplier": str(b.multiplier)}
+            for b in plan.buys
+        ] or plan.reason)
+
+
+def purchase_report(plan: PurchasePlan, placed: list[MakerResult]) -> str:
+    """Render what was bought and why: maker/taker, order type, book snapshot, multipliers."""
+    mode = "rebalance mode, lagging " + str(plan.lagging) if plan.rebalance_mode else "60/40"
+    lines = [f"Balance monitor bought ({mode}); safe amount {format_decimal(plan.safe_amount)}"]
+    for result in placed:
+        order, book = result.order, result.book
+        buy = next(b for b in plan.buys if b.symbol == order.symbol)
+        lines.append(
+            f"  {order.symbol}: {format_decimal(order.orig_qty)} @ "
+            f"{format_decimal(order.price or ZERO)} LIMIT_MAKER (maker, attempt "
+            f"{result.attempts}), {order.status}; book bid {book.best_bid} / ask "
+            f"{book.best_ask}; {buy.filter_reason} ×{format_decimal(buy.multiplier)}")
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""PnLMonitor (SPEC §1.3): sell BTC/ETH at profit by average cost, rebalance, summarise."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from mexcore.allocation import redistribute
+from mexcore.errors import SkipSymbol
+from mexcore.lots import BelowMinimum
+from mexcore.money import ZERO, format_decimal
+from mexcore.policies import PnlMonitorPolicy
+from mexcore.ports import Level
+from mexcore.positions import Position
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.fills import FillSync
+from mexcore.services.market import MarketView
+from mexcore.services.market_orders import MarketOrders
+from mexcore.services.profit import ProfitTaker, Sale
+from mexcore.services.warnings import WarnOnce
+from mexcore.state import Throttle
+
+log = logging.getLogger(__name__)
+NAME = "pnl_monitor"
+CENT = Decimal("0.01")
+
+
+class PnlMonitor:
+    """Every `interval_s`: sync the fill journal, sell positions in profit, send summaries."""
+
+    name = NAME
+
+    def __init__(
+        self, deps: ServiceDeps, policy: PnlMonitorPolicy,
+        targets: dict[str, Decimal], reserve: Decimal,
+    ) -> None:
+        self._deps, self.policy = deps, policy
+        self._targets, self._reserve = targets, reserve
+        self._taker = ProfitTaker(NAME, deps)
+        self._orders = MarketOrders(NAME, deps)
+        self._sync = FillSync(deps.exchange, deps.store)
+        self._throttle = Throttle(deps.store)
+        self._warn = WarnOnce(deps.store, deps.notifier, NAME)
+
+    async def tick(self) -> int:
+        """Run one check; return the number of sales, post-sale buys and summaries."""
+        await self._sync.sync(self.policy.symbols)
+        view = await MarketView.load(self._deps.exchange)
+        actions = 0
+        for symbol in self.policy.symbols:
+            if not view.tradeable(symbol):
+                await self._warn.once(symbol, f"{symbol} is not listed or not API-tradeable")
+                continue
+            sale = await self._taker.take(symbol, view, self.policy.profit_threshold,
+                                          self.policy.sell_price_factor)
+            if sale is not None:
+                actions += 1 + await self._post_sale(sale)
+        return actions + await self._maybe_summary()
+
+    async def _post_sale(self, sale: Sale) -> int:
+        if not self.policy.post_sale_rebalance or sale.order.cumm_quote_qty <= ZERO:
+            return 0
+        await self._sync.sync([sale.symbol])
+        quote = sale.position.quote
+        async with self._deps.funds.spending(NAME, quote):
+            view = await MarketView.load(self._deps.exchange)
+            plan = redistribute(sale.order.cumm_quote_qty, view.free(quote), self._reserve,
+                                self._targets)
+            placed = 0
+            for symbol, amount in plan.items():
+                placed += await self._buy(view, symbol, amount)
+        return placed
+
+    async def _buy(self, view: MarketView, symbol: str, amount: Decimal) -> int:
+        if not view.tradeable(symbol):
+            return 0
+        try:
+            order = await self._orders.buy(view, symbol, amount, "post-sale rebalance")
+        except SkipSymbol as e:
+            log.warning("%s: %s", NAME, e)
+            return 0
+        return 0 if isinstance(order, BelowMinimum) else 1
+
+    async def _maybe_summary(self) -> int:
+        now = self._deps.clock.now_ms()
+        if not self._throttle.allow("pnl.summary", now, self.policy.summary_interval_s):
+            return 0
+        view = await MarketView.load(self._deps.exchange)
+        positions = {s: self._taker.position(s, view) for s in self.policy.symbols}
+        await self._deps.notifier.send("pnl.summary", pnl_summary(view, positions), Level.INFO)
+        return 1
+
+
+def pnl_summary(view: MarketView, positions: dict[str, Position | None]) -> str:
+    """Render BTC/ETH value, the whole portfolio's value and PnL per asset."""
+    values = view.values_usdt()
+    core = sum((values.get(a, ZERO) for a in ("BTC", "ETH")), ZERO)
+    lines = [f"BTC/ETH value {_usd(core)} USDT; portfolio {_usd(sum(values.values(), ZERO))} "
+             f"USDT (stablecoins {_usd(values.get('USDT', ZERO) + values.get('USDC', ZERO))})"]
+    for symbol, position in positions.items():
+        price = view.price(symbol)
+        if position is None or price is None:
+            continue
+        lines.append(
+            f"  {position.base}: qty {format_decimal(position.quantity)}, avg cost "
+            f"{_usd(position.avg_cost)}, realised {_usd(position.realised_pnl)}, "
+            f"unrealised {_usd(position.unrealised(price))} {position.quote}")
+    return "\n".join(lines)
+
+
+def _usd(value: Decimal) -> str:
+    return format_decimal(value.quantize(CENT))

@@ -1,0 +1,107 @@
+"""Take profit on a position: the shared logic of the PnL and alts monitors (SPEC §1.3, §1.4)."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import attrs
+
+from mexcore.client_ids import client_order_id
+from mexcore.money import ZERO, format_decimal
+from mexcore.ports import Level
+from mexcore.positions import Position, position_from_fills
+from mexcore.pricing import ProfitSell, profit_sell_decision
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.market import MarketView
+from mexcore.values import Order, OrderRequest, OrderType, Side
+
+log = logging.getLogger(__name__)
+
+
+@attrs.frozen
+class Sale:
+    """A profit sale that was placed, with what it freed."""
+
+    symbol: str
+    order: Order
+    position: Position
+    unrealised: Decimal
+
+
+class ProfitTaker:
+    """Sell a symbol's free quantity when its unrealised PnL exceeds a threshold."""
+
+    def __init__(self, runner: str, deps: ServiceDeps) -> None:
+        self._runner = runner
+        self._store, self._notifier, self._clock = deps.store, deps.notifier, deps.clock
+        self._executor, self._funds = deps.executor, deps.funds
+
+    def position(self, symbol: str, view: MarketView) -> Position | None:
+        """Return the average-cost position of `symbol` from the fill journal."""
+        rules = view.rules.get(symbol)
+        fills = self._store.fills(symbol)
+        if rules is None or not fills:
+            return None
+        return position_from_fills(fills, rules.base, rules.quote, _fee_prices(view, rules.quote))
+
+    async def take(
+        self, symbol: str, view: MarketView, threshold: Decimal, factor: Decimal
+    ) -> Sale | None:
+        """Sell `symbol` at `price × factor` if its unrealised PnL exceeds `threshold`."""
+        position = self.position(symbol, view)
+        price = view.price(symbol)
+        rules = view.rules.get(symbol)
+        if position is None or price is None or rules is None or position.quantity <= ZERO:
+            return None
+        free = min(view.free(rules.base), position.quantity)
+        decision = profit_sell_decision(position, price, free, rules, threshold, factor)
+        if not isinstance(decision, ProfitSell):
+            log.debug("%s %s: hold (%s)", self._runner, symbol, decision.reason)
+            return None
+        return await self._sell(symbol, decision, position, price)
+
+    async def _sell(
+        self, symbol: str, decision: ProfitSell, position: Position, price: Decimal
+    ) -> Sale:
+        now = self._clock.now_ms()
+        request = OrderRequest(
+            symbol=symbol, side=Side.SELL, type=OrderType.LIMIT,
+            client_order_id=client_order_id(self._runner, symbol, now),
+            quantity=decision.quantity, price=decision.price,
+        )
+        unrealised = position.unrealised(price)
+        base = symbol.removesuffix(_quote_of(symbol))
+        async with self._funds.spending(self._runner, base):
+            order = await self._executor.submit(self._runner, request, decision.reason)
+        await self._notifier.send(f"sale.{symbol}", _sale_text(symbol, decision, position,
+                                                              price, unrealised), Level.ALERT)
+        return Sale(symbol, order, position, unrealised)
+
+
+def _quote_of(symbol: str) -> str:
+    for quote in ("USDT", "USDC", "BTC", "ETH"):
+        if symbol.endswith(quote):
+            return quote
+    return ""
+
+
+def _fee_prices(view: MarketView, quote: str) -> dict[str, Decimal]:
+    prices: dict[str, Decimal] = {}
+    for asset in ("MX", "BTC", "ETH", "USDT", "USDC"):
+        price = view.price(f"{asset}{quote}")
+        if price is not None:
+            prices[asset] = price
+    return prices
+
+
+def _sale_text(
+    symbol: str, decision: ProfitSell, position: Position, price: Decimal, unrealised: Decimal
+) -> str:
+    return (
+        f"SELL {symbol} at profit: {format_decimal(decision.quantity)} @ "
+        f"{format_decimal(decision.price)} (limit, last {format_decimal(price)}); "
+        f"average cost {format_decimal(position.avg_cost.quantize(Decimal('0.00000001')))}, "
+        f"unrealised PnL {format_decimal(unrealised.quantize(Decimal('0.0001')))}. "
+        f"{decision.reason}"
+    )

@@ -1,0 +1,123 @@
+"""MarketScanner (SPEC §1.1): scan USDT pairs, score them, report, auto-buy the best one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+
+from mexcore.antihype import check_buy
+from mexcore.errors import MexbotError, SkipSymbol
+from mexcore.lots import BelowMinimum
+from mexcore.money import format_decimal
+from mexcore.planning import scanner_buy_amount
+from mexcore.policies import AntiHypePolicy, ScannerPolicy
+from mexcore.ports import Level
+from mexcore.scoring import PairScore, ScanLists, classify, score_pair
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.market import MarketView
+from mexcore.services.market_orders import MarketOrders
+from mexcore.services.signals import read_signals
+from mexcore.state import Cursors
+from mexcore.universe import select_universe
+from mexcore.values import Order
+
+log = logging.getLogger(__name__)
+NAME = "scanner"
+
+
+class MarketScanner:
+    """Every `interval_s`: select the universe, analyse it concurrently, report, auto-buy."""
+
+    name = NAME
+
+    def __init__(self, deps: ServiceDeps, policy: ScannerPolicy, antihype: AntiHypePolicy) -> None:
+        self._exchange, self._notifier = deps.exchange, deps.notifier
+        self._funds = deps.funds
+        self._orders = MarketOrders(NAME, deps)
+        self.policy, self.antihype = policy, antihype
+        self.last_lists = ScanLists()
+        self._cursors = Cursors(deps.store, NAME)
+
+    async def tick(self) -> int:
+        """Run one scan cycle; return the number of actions (reports sent, orders placed)."""
+        view = await MarketView.load(self._exchange)
+        symbols = select_universe(view.tickers, view.rules, self.policy)
+        scores = await self._analyse_all(symbols, view)
+        self.last_lists = classify(scores, self.policy.min_score)
+        self._remember(self.last_lists)
+        actions = await self._maybe_report(self.last_lists, len(symbols))
+        if self.last_lists.buy_opportunities:
+            actions += await self._auto_buy(self.last_lists.buy_opportunities[0])
+        return actions
+
+    async def _analyse_all(self, symbols: Sequence[str], view: MarketView) -> list[PairScore]:
+        gate = asyncio.Semaphore(self.policy.concurrency)
+
+        async def one(symbol: str) -> PairScore | None:
+            async with gate:
+                return await self._analyse(symbol, view)
+
+        results = await asyncio.gather(*(one(s) for s in symbols))
+        return [r for r in results if r is not None]
+
+    async def _analyse(self, symbol: str, view: MarketView) -> PairScore | None:
+        try:
+            signals = await read_signals(self._exchange, view.tickers[symbol],
+                                         self.policy.candle_interval, self.policy.candles)
+        except MexbotError as e:
+            log.warning("scanner: %s skipped: %s", symbol, e)
+            return None
+        verdict = check_buy(signals.antihype_inputs, self.antihype)
+        return score_pair(symbol, signals.indicators, verdict)
+
+    def _remember(self, lists: ScanLists) -> None:
+        self._cursors.set("last_opportunities", [
+            {"symbol": p.symbol, "score": p.score, "reasons": list(p.reasons)}
+            for p in lists.buy_opportunities[:10]
+        ])
+
+    async def _maybe_report(self, lists: ScanLists, scanned: int) -> int:
+        cycle = (self._cursors.get_int("cycles") or 0) + 1
+        self._cursors.set("cycles", cycle)
+        if cycle % self.policy.report_every_cycles != 0:
+            return 0
+        await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)
+        return 1
+
+    async def _auto_buy(self, best: PairScore) -> int:
+        async with self._funds.spending(NAME, "USDT"):
+            view = await MarketView.load(self._exchange)
+            amount = scanner_buy_amount(view.free("USDT"), self.policy)
+            if amount is None or best.symbol not in view.rules:
+                return 0
+            try:
+                order = await self._orders.buy(view, best.symbol, amount, "scanner auto-buy")
+            except SkipSymbol as e:
+                log.warning("scanner: %s", e)
+                return 0
+        if isinstance(order, BelowMinimum):
+            return 0
+        await self._notifier.send(f"buy.{best.symbol}", buy_text(best, order, amount), Level.ALERT)
+        return 1
+
+
+def scan_report(lists: ScanLists, scanned: int) -> str:
+    """Render the scan lists as plain text."""
+    lines = [f"Scan of {scanned} USDT pairs: {len(lists.buy_opportunities)} opportunities, "
+             f"{len(lists.neutral)} neutral, {len(lists.blocked)} blocked"]
+    for pair in lists.buy_opportunities[:10]:
+        lines.append(f"  {pair.symbol} score {pair.score}: {'; '.join(pair.reasons)}")
+    for pair in lists.blocked[:5]:
+        lines.append(f"  blocked {pair.symbol}: {'; '.join(pair.reasons)}")
+    return "\n".join(lines)
+
+
+def buy_text(best: PairScore, order: Order, amount: Decimal) -> str:
+    """Render a successful auto-buy with price, quantity, amount and reasons."""
+    price = order.avg_price
+    price_text = format_decimal(price.quantize(Decimal("0.00000001"))) if price else "pending"
+    return (f"BUY {order.symbol} (score {best.score}): {format_decimal(order.executed_qty)} @ "
+            f"{price_text} for {format_decimal(order.cumm_quote_qty)} of planned "
+            f"{format_decimal(amount)} USDT ({order.status}). Reasons: {'; '.join(best.reasons)}")
