@@ -262,6 +262,7 @@ _HANDLERS: dict[str, Any] = {
     "sendmessage": FakeTelegramServer._send_message,
     "sendphoto": FakeTelegramServer._send_photo,
     "editmessagetext": FakeTelegramServer._edit_message_text,
+    "editmessagereplymarkup": _true,
     "answercallbackquery": _true,
     "setmycommands": _true,
     "deletemycommands": _true,

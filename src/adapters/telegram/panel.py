@@ -7,7 +7,7 @@ implements it over the real services; `StaticControlPanel` implements it from pl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Protocol
 
@@ -15,6 +15,34 @@ import attrs
 
 from mexcore.money import ZERO
 from mexcore.values import Fill, Order, PortfolioSnapshot, money, optional_money
+
+
+def _holdings(items: Iterable[Holding]) -> tuple[Holding, ...]:
+    return tuple(items)
+
+
+def _pnls(items: Iterable[AssetPnl]) -> tuple[AssetPnl, ...]:
+    return tuple(items)
+
+
+def _strings(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _opportunities(items: Iterable[Opportunity]) -> tuple[Opportunity, ...]:
+    return tuple(items)
+
+
+def _purchases(items: Iterable[Purchase]) -> tuple[Purchase, ...]:
+    return tuple(items)
+
+
+def _orders(items: Iterable[Order]) -> tuple[Order, ...]:
+    return tuple(items)
+
+
+def _fills(items: Iterable[Fill]) -> tuple[Fill, ...]:
+    return tuple(items)
 
 
 class UnknownRunnerError(ValueError):
@@ -52,7 +80,7 @@ class Holding:
 class PortfolioView:
     """Every holding and the total value in USDT."""
 
-    holdings: tuple[Holding, ...] = attrs.field(converter=tuple)
+    holdings: tuple[Holding, ...] = attrs.field(converter=_holdings)
     total_usdt: Decimal = money()
 
     def holding(self, asset: str) -> Holding | None:
@@ -75,7 +103,7 @@ class AssetPnl:
 class PnlView:
     """PnL of every tracked asset, in the quote currency of its market."""
 
-    assets: tuple[AssetPnl, ...] = attrs.field(converter=tuple)
+    assets: tuple[AssetPnl, ...] = attrs.field(converter=_pnls)
 
     @property
     def total_realised(self) -> Decimal:
@@ -92,7 +120,7 @@ class Opportunity:
 
     symbol: str
     score: Decimal = money()
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
 
 @attrs.frozen
@@ -111,17 +139,17 @@ class Purchase:
 class AutobuyView:
     """The scanner's last opportunities, the balance monitor's last plan, last purchases."""
 
-    opportunities: tuple[Opportunity, ...] = attrs.field(default=(), converter=tuple)
-    plan_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    purchases: tuple[Purchase, ...] = attrs.field(default=(), converter=tuple)
+    opportunities: tuple[Opportunity, ...] = attrs.field(default=(), converter=_opportunities)
+    plan_lines: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    purchases: tuple[Purchase, ...] = attrs.field(default=(), converter=_purchases)
 
 
 @attrs.frozen
 class OrdersView:
     """Open orders and recent fills, newest last."""
 
-    open_orders: tuple[Order, ...] = attrs.field(default=(), converter=tuple)
-    recent_fills: tuple[Fill, ...] = attrs.field(default=(), converter=tuple)
+    open_orders: tuple[Order, ...] = attrs.field(default=(), converter=_orders)
+    recent_fills: tuple[Fill, ...] = attrs.field(default=(), converter=_fills)
 
 
 class ControlPanel(Protocol):

@@ -1,0 +1,131 @@
+"""The command bot: a python-telegram-bot Application wired to a ControlPanel, and its lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from adapters.telegram.commands import COMMANDS, BotCommands, on_error
+from adapters.telegram.notifier import quiet_http_logs
+from adapters.telegram.panel import ControlPanel
+from mexcore.ports import Clock
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+@attrs.frozen
+class BotSettings:
+    """Options of the command bot. `user_ids` None: anyone in an allowed chat may command."""
+
+    base_file_url: str | None = None
+    user_ids: frozenset[int] | None = attrs.field(default=None)
+    confirm_ttl_s: float = 60.0
+    panel_timeout_s: float = 5.0
+
+
+def file_url_for(base_url: str) -> str:
+    """Derive the file URL from the API URL ('…/bot' → '…/file/bot')."""
+    if base_url.endswith("/bot"):
+        return base_url[: -len("/bot")] + "/file/bot"
+    return base_url
+
+
+def build_application(
+    token: str,
+    base_url: str,
+    chat_ids: Iterable[int],
+    panel: ControlPanel,
+    clock: Clock,
+    settings: BotSettings | None = None,
+) -> App:
+    """Build the Application: allow-list guard, every command, confirmation buttons."""
+    settings = settings or BotSettings()
+    quiet_http_logs()
+    app: App = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(settings.base_file_url or file_url_for(base_url))
+        .concurrent_updates(True)
+        .build()
+    )
+    allowed = _Allowed(frozenset(chat_ids), settings.user_ids)
+    app.add_handler(TypeHandler(Update, allowed.check), group=-1)
+    commands = BotCommands(panel, clock, settings.confirm_ttl_s, settings.panel_timeout_s)
+    for name, callback in commands.handlers().items():
+        app.add_handler(CommandHandler(name, callback))
+    app.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^(ok|no):"))
+    app.add_handler(MessageHandler(filters.COMMAND | filters.TEXT, commands.on_unknown))
+    app.add_error_handler(on_error)
+    app.bot_data["commands"] = commands
+    return app
+
+
+async def start_bot(app: App, poll_interval_s: float = 0.0, poll_timeout_s: float = 10.0) -> None:
+    """Initialise, publish the command menu, start handling and long-poll for updates.
+
+    Raises TelegramError when Telegram cannot be reached (the runners should go on without
+    the bot). Pending updates from before the start are dropped.
+    """
+    await app.initialize()
+    await set_menu(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=poll_interval_s, timeout=int(poll_timeout_s), drop_pending_updates=True
+    )
+
+
+async def stop_bot(app: App) -> None:
+    """Stop polling and handling, then release the HTTP connections."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+async def set_menu(app: App) -> bool:
+    """Publish the command list to Telegram's menu; return False (logged) if it failed."""
+    try:
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    except TelegramError as e:
+        log.warning("telegram: could not set the command menu: %s", e)
+        return False
+    return True
+
+
+@attrs.frozen
+class _Allowed:
+    chat_ids: frozenset[int]
+    user_ids: frozenset[int] | None
+
+    async def check(self, update: Update, context: Any) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        chat_ok = chat is not None and chat.id in self.chat_ids
+        user_ok = self.user_ids is None or (user is not None and user.id in self.user_ids)
+        if chat_ok and user_ok:
+            return
+        log.warning(
+            "telegram: ignored an update from chat %s, user %s (not allowed)",
+            chat.id if chat else None,
+            user.id if user else None,
+        )
+        raise ApplicationHandlerStop
