@@ -35,7 +35,8 @@ class FakeExchange:
     """A faithful in-memory MEXC spot account over recorded or synthetic candles.
 
     Time comes from `clock`; at time t only the minutes completed by t are visible, and resting
-    orders fill on those minutes' price paths when any method is next called.
+    orders fill on those minutes' price paths when any method is next called. `seed` seeds
+    the default market (bundled data) and, without `faults`, the fault randomness.
     """
 
     def __init__(
@@ -45,7 +46,6 @@ class FakeExchange:
         rules: Mapping[str, SymbolRules] | None = None,
         *,
         book_model: BookModel | None = None,
-        mx: MxDeduction | None = None,
         faults: Faults | None = None,
         seed: int = 1,
     ) -> None:
@@ -53,8 +53,8 @@ class FakeExchange:
         self.clock = clock
         self.market = market if market is not None else load_market_data(rules=rules, seed=seed)
         model = book_model or BookModel()
-        self.engine = MatchingEngine(self.market, rules, model, mx or MxDeduction())
-        self.injector = FaultInjector(faults or Faults(), clock, seed)
+        self.engine = MatchingEngine(self.market, rules, model, MxDeduction())
+        self.injector = FaultInjector(faults or Faults(seed=seed), clock)
         self._cache_minute = -1
         self._cache: dict[Any, Any] = {}
 
@@ -66,6 +66,15 @@ class FakeExchange:
     @faults.setter
     def faults(self, value: Faults) -> None:
         self.injector.faults = value
+
+    @property
+    def mx(self) -> MxDeduction:
+        """The account's MX fee deduction setting (assign to switch it, as MEXC's toggle)."""
+        return self.engine.mx
+
+    @mx.setter
+    def mx(self, value: MxDeduction) -> None:
+        self.engine.mx = value
 
     @property
     def rules(self) -> dict[str, SymbolRules]:

@@ -25,15 +25,16 @@ class Faults:
     clock_skew_ms: int = 0
     fail_next: int = 0
     lose_next_answers: int = 0
+    seed: int = 1
 
 
 class FaultInjector:
     """Apply `Faults` to calls, with seeded randomness (deterministic for a seed)."""
 
-    def __init__(self, faults: Faults, clock: Clock, seed: int = 1) -> None:
+    def __init__(self, faults: Faults, clock: Clock) -> None:
         self.faults = faults
         self._clock = clock
-        self._rng = random.Random(seed)
+        self._rng = random.Random(faults.seed)
 
     async def before_call(self, endpoint: str) -> None:
         """Wait the latency, then maybe raise RetryLater (an error or a 429)."""

@@ -152,15 +152,26 @@ def load_market_data(
         s: _round_prices(_place_on_grid(t, r, start, minutes), price_dp.get(s, 8))
         for s, (t, r) in files.items()
     }
+    _complete(rows, needed, (minutes, seed), rules)
+    series = {s: MinuteSeries(rows[s]) for s in wanted}
+    return MarketData(start, series, price_dp, _decimals(rules, "qty_step"))
+
+
+def _complete(
+    rows: dict[str, Floats],
+    needed: list[str],
+    size_and_seed: tuple[int, int],
+    rules: Mapping[str, SymbolRules],
+) -> None:
+    minutes, seed = size_and_seed
     for symbol in needed:
         if symbol not in rows and not (symbol.endswith("USDC") and symbol != "USDCUSDT"):
             rows[symbol] = _synthesise(symbol, minutes, seed, rules)
     for symbol in needed:
         if symbol not in rows:
             usdt = rows[_base_of(symbol, rules) + "USDT"]
-            rows[symbol] = derive_quoted(usdt, rows["USDCUSDT"], price_dp.get(symbol, 8))
-    series = {s: MinuteSeries(rows[s]) for s in wanted}
-    return MarketData(start, series, price_dp, _decimals(rules, "qty_step"))
+            price_dp = decimals_of(rules[symbol].price_tick) if symbol in rules else 8
+            rows[symbol] = derive_quoted(usdt, rows["USDCUSDT"], price_dp)
 
 
 def _synthesise(symbol: str, minutes: int, seed: int, rules: Mapping[str, SymbolRules]) -> Floats:

@@ -51,9 +51,9 @@ def bundled_market() -> MarketData:
 class FakeHarness:
     """The FakeExchange on the bundled data and a FakeClock."""
 
-    def __init__(self, start_ms: int = START_MS, seed: int = 1) -> None:
+    def __init__(self, start_ms: int = START_MS) -> None:
         self.clock = FakeClock(start_ms)
-        self.fake = FakeExchange(self.clock, bundled_market(), seed=seed)
+        self.fake = FakeExchange(self.clock, bundled_market())
 
     @property
     def exchange(self) -> Exchange:

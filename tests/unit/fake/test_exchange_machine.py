@@ -46,9 +46,9 @@ class FakeExchangeMachine(RuleBasedStateMachine):
         self.clock = FakeClock(START_MS)
         self.ex = FakeExchange(
             self.clock, bundled_market(), _rules(),  # type: ignore[arg-type]
-            mx=MxDeduction(enabled=True, mx_price=Decimal("2.5")),
             book_model=THIN_BOOK,
         )
+        self.ex.mx = MxDeduction(enabled=True, mx_price=Decimal("2.5"))
         self.deposits: dict[str, Decimal] = defaultdict(Decimal)
         self.count = 0
 

@@ -67,7 +67,8 @@ async def test_latency_moves_the_fake_clock_and_skew_moves_server_time() -> None
 
 
 async def test_mx_deduction_charges_the_discounted_fee_in_mx() -> None:
-    exchange, _ = make(mx=MxDeduction(enabled=True, mx_price=Decimal("2.5")))
+    exchange, _ = make()
+    exchange.mx = MxDeduction(enabled=True, mx_price=Decimal("2.5"))
     exchange.deposit("MX", 10)
 
     await exchange.place_order(market_buy("mx1"))
