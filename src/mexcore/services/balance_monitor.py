@@ -10,7 +10,8 @@ from mexcore.antihype import FilterResult, check_buy, check_rebalance
 from mexcore.errors import MexbotError
 from mexcore.lots import BelowMinimum
 from mexcore.money import ZERO, format_decimal
-from mexcore.planning import MarketInputs, PlannedBuy, PurchasePlan, plan_balance_purchase
+from mexcore.planning import MarketInputs, PlannedBuy, PurchasePlan, Skip, plan_balance_purchase
+from mexcore.planning_5050 import plan_usdc_top_up
 from mexcore.policies import AntiHypePolicy, BalanceMonitorPolicy
 from mexcore.ports import Level
 from mexcore.pricing import maker_buy_price
@@ -101,12 +102,16 @@ class BalanceMonitor:
 
     async def _top_up(self, view: MarketView) -> int:
         """Buy the USDC the next purchase needs with USDT, one small market step per tick."""
-        needed = self.policy.min_balance + self.policy.reserve - view.free("USDC")
-        price = view.price("USDCUSDT")
-        if needed <= ZERO or price is None or not view.tradeable("USDCUSDT"):
+        rules, price = view.rules.get("USDCUSDT"), view.price("USDCUSDT")
+        if rules is None or price is None or not rules.tradeable:
             return 0
-        amount = min(needed * price, view.free("USDT"))
-        order = await self._market_orders.buy(view, "USDCUSDT", amount, "USDC top-up from USDT")
+        required = self.policy.min_balance + self.policy.reserve
+        balances = {"USDC": view.free("USDC"), "USDT": view.free("USDT")}
+        top_up = plan_usdc_top_up(required, balances, price, rules)
+        if isinstance(top_up, Skip):
+            return 0
+        order = await self._market_orders.buy(view, "USDCUSDT", top_up.quote_qty,
+                                              "USDC top-up from USDT")
         return 0 if isinstance(order, BelowMinimum) else 1
 
     def _remember(self, plan: PurchasePlan) -> None:

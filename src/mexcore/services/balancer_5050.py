@@ -1,0 +1,84 @@
+"""Active5050Balancer (SPEC §1.5): keep alts vs BTC/ETH at 50/50 by buying the lagging side."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from mexcore.allocation import split_alts_majors
+from mexcore.errors import SkipSymbol
+from mexcore.lots import BelowMinimum
+from mexcore.money import format_decimal
+from mexcore.planning import Skip
+from mexcore.planning_5050 import Leg, Operation5050, plan_5050
+from mexcore.policies import Balancer5050Policy
+from mexcore.ports import Level
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.market import MarketView
+from mexcore.services.market_orders import MarketOrders
+from mexcore.services.warnings import WarnOnce
+from mexcore.state import Cooldowns
+
+log = logging.getLogger(__name__)
+NAME = "balancer_5050"
+_CENT = Decimal("0.01")
+
+
+class Balancer5050:
+    """Every `interval_s`: if the split is off by more than `deviation`, buy the lagging side."""
+
+    name = NAME
+
+    def __init__(self, deps: ServiceDeps, policy: Balancer5050Policy) -> None:
+        self._deps, self.policy = deps, policy
+        self._orders = MarketOrders(NAME, deps)
+        self._cooldowns = Cooldowns(deps.store)
+        self._warn = WarnOnce(deps.store, deps.notifier, NAME)
+
+    async def tick(self) -> int:
+        """Run one check; return the number of market buys placed."""
+        now = self._deps.clock.now_ms()
+        async with self._deps.funds.spending(NAME, "USDC"):
+            view = await MarketView.load(self._deps.exchange)
+            await self._warn_untradeable(view)
+            alts, majors = split_alts_majors(view.values_usdt())
+            plan = plan_5050(alts, majors, view.free("USDC"),
+                             self._cooldowns.ready(NAME, now), self._tradeable(view), self.policy)
+            if isinstance(plan, Skip):
+                log.debug("%s: %s", NAME, plan.reason)
+                return 0
+            placed = [leg for leg in plan.legs if await self._buy(view, leg, plan)]
+        if placed:
+            self._cooldowns.start(NAME, now, self.policy.cooldown_s)
+            await self._deps.notifier.send("balancer.5050", _report(plan, placed), Level.ALERT)
+        return len(placed)
+
+    def _symbols(self) -> list[str]:
+        return [*self.policy.btc_eth_targets, *self.policy.alts]
+
+    def _tradeable(self, view: MarketView) -> set[str]:
+        return {s for s in self._symbols() if view.tradeable(s) and view.price(s) is not None}
+
+    async def _warn_untradeable(self, view: MarketView) -> None:
+        for symbol in self._symbols():
+            if not view.tradeable(symbol):
+                await self._warn.once(symbol, f"{symbol} is not listed or not API-tradeable; "
+                                              "skipped")
+
+    async def _buy(self, view: MarketView, leg: Leg, plan: Operation5050) -> bool:
+        reason = f"{plan.action.value} (alts share {plan.decision.alts_share:.3f})"
+        try:
+            order = await self._orders.buy(view, leg.symbol, leg.quote_amount, reason)
+        except SkipSymbol as e:
+            log.warning("%s: %s", NAME, e)
+            return False
+        return not isinstance(order, BelowMinimum)
+
+
+def _report(plan: Operation5050, placed: list[Leg]) -> str:
+    legs = ", ".join(f"{leg.symbol} {format_decimal(leg.quote_amount.quantize(_CENT))}"
+                     for leg in placed)
+    return (f"50/50 balancer: {plan.action.value} for "
+            f"{format_decimal(plan.total.quantize(_CENT))} USDC "
+            f"(alts share {plan.decision.alts_share:.1%}): {legs}")
+

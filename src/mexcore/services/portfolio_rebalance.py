@@ -1,0 +1,86 @@
+"""The hourly portfolio rebalance (SPEC §1.3): restore BTC/ETH 60/40, blocked on negative PnL."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from mexcore.allocation import RebalanceLeg, plan_portfolio_rebalance, rebalance_block_reason
+from mexcore.errors import SkipSymbol
+from mexcore.lots import BelowMinimum
+from mexcore.money import ZERO, format_decimal
+from mexcore.policies import BalanceMonitorPolicy, PortfolioRebalancePolicy
+from mexcore.ports import Level
+from mexcore.positions import position_from_fills
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.market import MarketView
+from mexcore.services.market_orders import MarketOrders
+from mexcore.values import Side
+
+log = logging.getLogger(__name__)
+NAME = "portfolio_rebalance"
+MIN_LEG = Decimal("5")
+
+
+class PortfolioRebalancer:
+    """Every `interval_s`: sell the overweight of BTC/ETH into USDC and buy the underweight."""
+
+    name = NAME
+
+    def __init__(
+        self, deps: ServiceDeps, policy: PortfolioRebalancePolicy, targets: BalanceMonitorPolicy
+    ) -> None:
+        self._deps, self.policy, self._targets = deps, policy, dict(targets.targets)
+        self._orders = MarketOrders(NAME, deps)
+
+    async def tick(self) -> int:
+        """Rebalance once; return the number of orders placed (or 1 for a block notice)."""
+        async with self._deps.funds.spending(NAME, "USDC", "BTC", "ETH"):
+            view = await MarketView.load(self._deps.exchange)
+            blocked = rebalance_block_reason(self._total_pnl(view), self.policy)
+            if blocked is not None:
+                await self._deps.notifier.send("rebalance.blocked",
+                                               f"Portfolio rebalance blocked: {blocked}",
+                                               Level.ALERT)
+                return 1
+            legs = plan_portfolio_rebalance(self._values(view), self._targets, MIN_LEG)
+            placed = [leg for leg in legs if await self._execute(view, leg)]
+        if placed:
+            await self._deps.notifier.send("rebalance.done", _report(placed), Level.ALERT)
+        return len(placed)
+
+    def _values(self, view: MarketView) -> dict[str, Decimal]:
+        values = {}
+        for symbol in self._targets:
+            rules, price = view.rules.get(symbol), view.price(symbol)
+            values[symbol] = view.total(rules.base) * price if rules and price else ZERO
+        return values
+
+    def _total_pnl(self, view: MarketView) -> Decimal:
+        total = ZERO
+        for symbol in self._targets:
+            rules, price = view.rules.get(symbol), view.price(symbol)
+            fills = self._deps.store.fills(symbol)
+            if rules and price and fills:
+                total += position_from_fills(fills, rules.base, rules.quote).total_pnl(price)
+        return total
+
+    async def _execute(self, view: MarketView, leg: RebalanceLeg) -> bool:
+        if not view.tradeable(leg.symbol):
+            return False
+        reason = f"portfolio rebalance {leg.side} {format_decimal(leg.quote_amount)}"
+        try:
+            if leg.side is Side.SELL:
+                order = await self._orders.sell_value(view, leg.symbol, leg.quote_amount, reason)
+            else:
+                order = await self._orders.buy(view, leg.symbol, leg.quote_amount, reason)
+        except SkipSymbol as e:
+            log.warning("%s: %s", NAME, e)
+            return False
+        return not isinstance(order, BelowMinimum)
+
+
+def _report(legs: list[RebalanceLeg]) -> str:
+    parts = [f"{leg.side} {leg.symbol} {leg.quote_amount.quantize(Decimal('0.01'))}"
+             for leg in legs]
+    return "Portfolio rebalanced to the BTC/ETH targets: " + ", ".join(parts)
