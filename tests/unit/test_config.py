@@ -296,3 +296,16 @@ def test_random_invalid_values_raise_naming_the_key(case: tuple[str, str, Any]) 
     error = _error(raw)
 
     assert error.key.startswith(dotted)
+
+
+def test_docs_describe_every_section_key_and_rule() -> None:
+    docs = (EXAMPLE.parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+
+    for section, rules in SCHEMA.items():
+        start = docs.index(f"## [{section}]" if section else "## Top level")
+        table = docs[start:docs.index("\n\n", docs.index("| --- |", start))]
+        for key, rule in rules.items():
+            assert f"| `{key}` |" in table, (section, key)
+            assert f"| {rule.describe()} |" in table, (section, key)
+    for variable in ("MEXC_API_KEY", "MEXC_API_SECRET", "TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_IDS"):
+        assert variable in docs
