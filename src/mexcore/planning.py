@@ -20,7 +20,7 @@ from typing import Protocol
 
 import attrs
 
-from mexcore.allocation import AllocationState, allocation_state, most_lagging
+from mexcore.allocation import AllocationState, allocation_state
 from mexcore.lots import BelowMinimum, size_limit_order
 from mexcore.money import ZERO
 from mexcore.policies import BalanceMonitorPolicy, ScannerPolicy
@@ -136,8 +136,9 @@ def plan_balance_purchase(
     lagging = state.lagging if state.rebalance_mode else None
     shares = {lagging: Decimal(1)} if lagging else dict(policy.targets)
     buys, skipped = _sized_buys(shares, safe, market, policy)
-    if len(buys) < len(shares) - _blocked_count(shares, market) and len(shares) > 1:
-        buys, skipped = _only_lagging(state, shares, safe, market, policy, skipped)
+    open_ = [s for s in shares if _verdict(s, market).multiplier > ZERO]
+    if len(open_) > 1 and len(buys) < len(open_):
+        buys, skipped = _only_lagging(state, open_, safe, market, policy, skipped)
     return PurchasePlan(tuple(buys), tuple(skipped), safe, state.rebalance_mode, state.lagging,
                         "" if buys else "nothing to buy")
 
@@ -146,25 +147,22 @@ def _verdict(symbol: str, market: MarketInputs) -> FilterVerdict:
     return market.verdicts.get(symbol) or Verdict()
 
 
-def _blocked_count(shares: Mapping[str, Decimal], market: MarketInputs) -> int:
-    return sum(1 for s in shares if _verdict(s, market).multiplier <= ZERO)
-
-
 def _only_lagging(
     state: AllocationState,
-    shares: Mapping[str, Decimal],
+    open_: list[str],
     safe: Decimal,
     market: MarketInputs,
     policy: BalanceMonitorPolicy,
     skipped: list[tuple[str, str]],
 ) -> tuple[list[PlannedBuy], list[tuple[str, str]]]:
-    open_ = [s for s in shares if _verdict(s, market).multiplier > ZERO]
-    one = most_lagging(state, open_)
-    if one is None:
-        return [], skipped
-    buys, more = _sized_buys({one: Decimal(1)}, safe, market, policy)
-    note = (s for s in open_ if s != one)
-    return buys, [*more, *((s, f"amount covers only one; buying the lagging {one}") for s in note)]
+    blocked = [(s, why) for s, why in skipped if s not in open_]
+    by_lag = sorted(open_, key=lambda s: state.deviations.get(s, ZERO))
+    for one in by_lag:
+        buys, more = _sized_buys({one: Decimal(1)}, safe, market, policy)
+        if buys:
+            note = f"amount covers only one; buying the most lagging that fits, {one}"
+            return buys, [*blocked, *more, *((s, note) for s in open_ if s != one)]
+    return [], skipped
 
 
 def scaled_amounts(
