@@ -39,7 +39,7 @@ from adapters.mexc.schemas import (
     parse_trade_fee,
 )
 from adapters.mexc.settings import Credentials, MexcSettings
-from mexcore.errors import ConfigError, MexbotError, SkipSymbol
+from mexcore.errors import MexbotError, SkipSymbol
 from mexcore.ports import Clock
 from mexcore.values import (
     Balance,
@@ -56,13 +56,16 @@ from mexcore.values import (
 log = logging.getLogger("adapters.mexc")
 
 
-def mexc_interval(interval: str) -> str:
-    """Return MEXC's spelling of a candle interval (`1h` → `60m`), or raise ConfigError."""
-    name = INTERVAL_ALIASES.get(interval, interval)
-    if name not in KLINE_INTERVALS:
-        raise ConfigError("candle interval", f"{interval!r} is not one of MEXC's "
-                          f"{', '.join(sorted(KLINE_INTERVALS))}")
-    return name
+def mexc_interval(symbol: str, interval: str) -> str:
+    """Return `interval` if MEXC knows it, else raise SkipSymbol as MEXC would (-1121).
+
+    MEXC spells an hour `60m` and a week `1W`; `1h` and `1w` are refused, as by MEXC.
+    """
+    if interval not in KLINE_INTERVALS:
+        hint = f"; MEXC spells it {INTERVAL_ALIASES[interval]}" if interval in INTERVAL_ALIASES \
+            else f"; MEXC intervals: {' '.join(sorted(KLINE_INTERVALS))}"
+        raise SkipSymbol(symbol, f"Invalid interval. (-1121) {interval!r}{hint}")
+    return interval
 
 
 MAX_FILL_PAGES = 100
@@ -144,7 +147,7 @@ class MexcExchange:
 
     async def candles(self, symbol: str, interval: str, limit: int) -> Sequence[Candle]:
         """Return up to `limit` (≤ 1000) most recent candles, oldest first."""
-        params = [("symbol", symbol), ("interval", mexc_interval(interval)),
+        params = [("symbol", symbol), ("interval", mexc_interval(symbol, interval)),
                   ("limit", str(max(1, min(limit, MAX_KLINES))))]
         return parse_klines(await self.http.public(KLINES, params, symbol=symbol))
 

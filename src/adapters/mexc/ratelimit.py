@@ -33,7 +33,7 @@ class MonotonicClock:
 
 
 @attrs.define
-class _Window:
+class SlidingWindow:
     """Calls (time, weight) inside the last `span_ms`, capped at `cap` weight."""
 
     cap: float
@@ -41,6 +41,7 @@ class _Window:
     calls: deque[tuple[int, int]] = attrs.field(factory=deque)
 
     def wait_ms(self, now_ms: int, weight: int) -> int:
+        """Return how long a call of `weight` must wait to fit (0: it fits now)."""
         while self.calls and self.calls[0][0] <= now_ms - self.span_ms:
             self.calls.popleft()
         used = sum(w for _, w in self.calls)
@@ -54,6 +55,7 @@ class _Window:
         return self.calls[-1][0] + self.span_ms - now_ms
 
     def record(self, now_ms: int, weight: int) -> None:
+        """Count a call of `weight` made at `now_ms`."""
         self.calls.append((now_ms, weight))
 
 
@@ -67,20 +69,20 @@ class RateLimiter:
     endpoint_weight: int = 500
     endpoint_window_s: float = 10.0
     max_wait_s: float = 30.0
-    _total: _Window = attrs.field(init=False)
-    _orders: _Window = attrs.field(init=False)
-    _endpoints: dict[str, _Window] = attrs.field(init=False, factory=dict)
-    _per_second: dict[str, _Window] = attrs.field(init=False, factory=dict)
+    _total: SlidingWindow = attrs.field(init=False)
+    _orders: SlidingWindow = attrs.field(init=False)
+    _endpoints: dict[str, SlidingWindow] = attrs.field(init=False, factory=dict)
+    _per_second: dict[str, SlidingWindow] = attrs.field(init=False, factory=dict)
     _paused_until_ms: int = attrs.field(init=False, default=0)
     _strikes: int = attrs.field(init=False, default=0)
 
     def __attrs_post_init__(self) -> None:
-        self._total = _Window(self.requests_per_s, 1000)
-        self._orders = _Window(self.orders_per_s, 1000)
+        self._total = SlidingWindow(self.requests_per_s, 1000)
+        self._orders = SlidingWindow(self.orders_per_s, 1000)
 
     def set_per_second_cap(self, endpoint: str, per_s: int) -> None:
         """Give one endpoint its own requests-per-second cap (MEXC: account 2/s)."""
-        self._per_second[endpoint] = _Window(per_s, 1000)
+        self._per_second[endpoint] = SlidingWindow(per_s, 1000)
 
     async def acquire(self, endpoint: str, weight: int = 1, *, is_order: bool = False) -> None:
         """Wait until a call of `weight` to `endpoint` fits every budget, then count it."""
@@ -123,10 +125,10 @@ class RateLimiter:
         return left
 
     def _windows(self, endpoint: str, weight: int,
-                 is_order: bool) -> list[tuple[_Window, int]]:
+                 is_order: bool) -> list[tuple[SlidingWindow, int]]:
         window = self._endpoints.get(endpoint)
         if window is None:
-            window = self._endpoints[endpoint] = _Window(
+            window = self._endpoints[endpoint] = SlidingWindow(
                 self.endpoint_weight, int(self.endpoint_window_s * 1000))
         result = [(window, weight), (self._total, 1)]
         if is_order:

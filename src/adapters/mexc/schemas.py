@@ -262,12 +262,15 @@ def parse_order(data: Any, client_order_id: str = "") -> Order:
     data = _mapping(data, what)
     time_ms = integer(data, "time", what) if data.get("time") is not None else 0
     update = data.get("updateTime")
+    kind = _enum_field(OrderType, data, "type")
     return Order(
         symbol=text(data, "symbol", what), order_id=text(data, "orderId", what),
         client_order_id=str(data.get("clientOrderId") or client_order_id),
-        side=_enum_field(Side, data, "side"), type=_enum_field(OrderType, data, "type"),
+        side=_enum_field(Side, data, "side"), type=kind,
         status=_order_status(text(data, "status", what)),
-        price=opt_dec(data, "price", what), orig_qty=opt_dec(data, "origQty", what) or ZERO,
+        # a MARKET order's price is MEXC's protective limit, not a price the user set
+        price=None if kind is OrderType.MARKET else opt_dec(data, "price", what),
+        orig_qty=opt_dec(data, "origQty", what) or ZERO,
         executed_qty=opt_dec(data, "executedQty", what) or ZERO,
         cumm_quote_qty=opt_dec(data, "cummulativeQuoteQty", what) or ZERO,
         orig_quote_qty=opt_dec(data, "origQuoteOrderQty", what),

@@ -14,7 +14,7 @@ from tests.unit.mexc.support import (
 
 from adapters.mexc import check_live_account
 from adapters.mexc.constants import MY_TRADES_HISTORY_MS
-from mexcore.errors import ConfigError, SkipSymbol
+from mexcore.errors import SkipSymbol
 from mexcore.values import OrderRequest, OrderType, Side
 
 
@@ -117,9 +117,10 @@ async def test_trade_fees_and_server_time(stub: StubMexc) -> None:
     assert await exchange.server_time_ms() == stub.clock.now
 
 
-async def test_an_unknown_interval_is_a_config_error(stub: StubMexc) -> None:
-    with pytest.raises(ConfigError, match="60m"):
-        await make_exchange(stub).candles("BTCUSDC", "2h", 10)
+async def test_an_hour_spelt_1h_is_refused_like_mexc_does_with_a_hint(stub: StubMexc) -> None:
+    with pytest.raises(SkipSymbol, match=r"Invalid interval.*60m"):
+        await make_exchange(stub).candles("BTCUSDC", "1h", 10)
+    assert stub.calls("GET", "/api/v3/klines") == []
 
 
 async def test_live_check_lists_tradeable_symbols_and_warns_about_withdrawal(

@@ -128,9 +128,9 @@ async def test_a_missing_field_is_a_data_error_naming_it(stub: StubMexc) -> None
         await make_exchange(stub).balances()
 
 
-async def test_kline_interval_aliases_and_the_limit_cap(stub: StubMexc) -> None:
+async def test_klines_limit_is_capped_at_1000(stub: StubMexc) -> None:
     stub.on("GET", "/api/v3/klines", lambda r: reply([]))
-    await make_exchange(stub).candles("BTCUSDC", "1h", 5000)
+    await make_exchange(stub).candles("BTCUSDC", "60m", 5000)
     params = params_of(stub.calls("GET", "/api/v3/klines")[0])
     assert (params["interval"], params["limit"]) == ("60m", "1000")
 

@@ -72,11 +72,14 @@ def test_order_params_are_plain_decimals_with_the_client_id() -> None:
         ("price", "0.35"), ("newClientOrderId", CID)]
 
 
+ONE = Decimal(1)
+
+
 @pytest.mark.parametrize("request_", [
-    OrderRequest("ADAUSDT", Side.BUY, OrderType.LIMIT, "bad-id!", quantity=Decimal(1), price=Decimal(1)),
-    OrderRequest("ADAUSDT", Side.BUY, OrderType.LIMIT, CID, quantity=Decimal(1)),
+    OrderRequest("ADAUSDT", Side.BUY, OrderType.LIMIT, "bad-id!", quantity=ONE, price=ONE),
+    OrderRequest("ADAUSDT", Side.BUY, OrderType.LIMIT, CID, quantity=ONE),
     OrderRequest("ADAUSDT", Side.BUY, OrderType.MARKET, CID),
-    OrderRequest("ADAUSDT", Side.BUY, OrderType.MARKET, CID, quantity=Decimal(1), quote_qty=Decimal(5))])
+    OrderRequest("ADAUSDT", Side.BUY, OrderType.MARKET, CID, quantity=ONE, quote_qty=ONE)])
 async def test_malformed_orders_are_rejected_before_sending(
         stub: StubMexc, request_: OrderRequest) -> None:
     with pytest.raises(OrderRejected):

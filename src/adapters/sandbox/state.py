@@ -1,0 +1,106 @@
+"""The sandbox's world: one FakeExchange per API key over one market and one clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from adapters.fake import FakeExchange, MarketData, load_market_data
+from adapters.mexc.constants import WEIGHTS
+from adapters.mexc.ratelimit import SlidingWindow
+from adapters.sandbox.clock import ReplayClock
+from adapters.sandbox.config import SandboxAccount, SandboxConfig, SandboxFaults
+from mexcore.ports import Clock
+
+DAY_MS = 24 * 3600 * 1000
+
+
+class SandboxLimits:
+    """MEXC's limits, enforced: 500 weight / 10 s per endpoint and key, 20 requests/s."""
+
+    def __init__(self) -> None:
+        self._endpoints: dict[tuple[str, str], SlidingWindow] = {}
+        self._totals: dict[str, SlidingWindow] = {}
+
+    def check(self, who: str, endpoint: str, weight: int) -> float | None:
+        """Count a call; return seconds to wait (a 429) if it is over a limit, else None."""
+        now = time.monotonic_ns() // 1_000_000
+        window = self._endpoints.setdefault((who, endpoint), SlidingWindow(500, 10_000))
+        total = self._totals.setdefault(who, SlidingWindow(20, 1000))
+        wait = max(window.wait_ms(now, weight), total.wait_ms(now, 1))
+        if wait > 0:
+            return max(1.0, wait / 1000)
+        window.record(now, weight)
+        total.record(now, 1)
+        return None
+
+
+class Sandbox:
+    """Everything the sandbox app serves, mutable by tests and by the admin endpoints."""
+
+    def __init__(self, config: SandboxConfig, *, clock: Clock | None = None,
+                 market: MarketData | None = None) -> None:
+        self.config = config
+        self.faults: SandboxFaults = config.faults
+        self.market = market or _load(config)
+        self.clock: Clock = clock or ReplayClock(
+            config.start_ms or self.market.start_ms + DAY_MS, config.speed)
+        self.exchanges = {a.api_key: self._open(a) for a in config.accounts}
+        self.accounts: Mapping[str, SandboxAccount] = {a.api_key: a for a in config.accounts}
+        self.limits = SandboxLimits() if config.rate_limit else None
+        self.created_at: dict[tuple[str, str], float] = {}
+        self.requests = 0
+
+    def _open(self, account: SandboxAccount) -> FakeExchange:
+        fake = FakeExchange(self.clock, self.market, seed=self.config.seed)
+        for asset, amount in account.balances.items():
+            if amount > 0:
+                fake.deposit(asset, amount)
+        return fake
+
+    @property
+    def public(self) -> FakeExchange:
+        """The exchange that answers public market data (any account's: they share a market)."""
+        return next(iter(self.exchanges.values()))
+
+    def server_ms(self) -> int:
+        """Return the server's clock, with any injected skew."""
+        return self.clock.now_ms() + self.faults.clock_skew_ms
+
+    def deposit(self, api_key: str, asset: str, amount: Decimal) -> None:
+        """Credit an account (the sandbox's stand-in for a deposit)."""
+        self.exchanges[api_key].deposit(asset, amount)
+
+    def advance(self, seconds: float) -> None:
+        """Move the market's clock forward, if it can be moved."""
+        advance = getattr(self.clock, "advance", None)
+        if advance is None:
+            raise ValueError("this sandbox clock cannot be advanced")
+        advance(seconds)
+
+    def weight(self, method: str, path: str, has_symbol: bool) -> int:
+        """Return the MEXC weight of a call."""
+        if path.endswith("/ticker/24hr") and has_symbol:
+            return 1
+        return WEIGHTS.get(f"{method} {path}", 1)
+
+    def note_created(self, api_key: str, client_order_id: str) -> None:
+        """Remember when an order was created (for the brief -2013 after creation)."""
+        self.created_at[(api_key, client_order_id)] = time.monotonic()
+
+    def hidden(self, api_key: str, client_order_id: str) -> bool:
+        """Tell whether a fresh order is still invisible to queries (MEXC's -2013 moment)."""
+        created = self.created_at.get((api_key, client_order_id))
+        window_s = self.faults.hide_new_orders_ms / 1000
+        return created is not None and time.monotonic() - created < window_s
+
+
+def _load(config: SandboxConfig) -> MarketData:
+    if config.data == "bundled":
+        return load_market_data(seed=config.seed)
+    folder = Path(config.data)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"sandbox data folder {folder} does not exist")
+    return load_market_data(folder, seed=config.seed)
