@@ -1,12 +1,97 @@
-"""The mexbot command line."""
+"""The mexbot command line: sim (the default), run, config, sandbox, backtest."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from mexcore.config import config_to_mapping, load_config, redacted, to_toml
+from mexcore.errors import ConfigError, StopForHuman
+from mexcore.policies import BotConfig
+from runners.logs import configure_logging
+from runners.settings import read_toml, secrets_from_env
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the mexbot CLI."""
-    args = sys.argv[1:] if argv is None else argv
-    print(f"mexbot: nothing to run yet ({args})")
-    return 0
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mexbot", description="Spot trading bot for MEXC. With no command: `mexbot sim`.")
+    parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
+    parser.add_argument("--log-json", action="store_true", help="log JSON lines on stderr")
+    commands = parser.add_subparsers(dest="command")
+    sim = commands.add_parser("sim", help="run the whole bot offline on recorded data")
+    _config_option(sim)
+    sim.add_argument("--days", type=Decimal, default=None, help="simulated days (default 7)")
+    sim.add_argument("--speed", type=Decimal, default=Decimal(0),
+                     help="simulated seconds per wall second (0 = as fast as possible)")
+    sim.add_argument("--data", default=None, help="folder of SYMBOL-INTERVAL.csv[.gz] files")
+    sim.add_argument("--seed", type=int, default=None)
+    sim.add_argument("--quiet", action="store_true", help="only the summary, no notifications")
+    run = commands.add_parser("run", help="run the bot in the configured mode")
+    _config_option(run)
+    run.add_argument("--live", action="store_true", help="confirm trading real money")
+    config = commands.add_parser("config", help="print the effective configuration")
+    _config_option(config)
+    sandbox = commands.add_parser("sandbox", help="serve a MEXC-compatible sandbox on loopback")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8900)
+    sandbox.add_argument("--data", default=None, help="folder of candle files (default bundled)")
+    sandbox.add_argument("--speed", type=float, default=1.0, help="replay speed of the data")
+    return parser
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=None, help="mexbot.toml (optional)")
+
+
+def load_bot_config(path: Path | None) -> BotConfig:
+    """Read and validate the configuration file (None: the defaults)."""
+    return load_config(read_toml(path))
+
+
+def effective_config_text(config: BotConfig) -> str:
+    """Render the effective configuration and which secrets are set, all redacted."""
+    secrets = secrets_from_env()
+    env = {
+        "MEXC_API_KEY": secrets.mexc_api_key, "MEXC_API_SECRET": secrets.mexc_api_secret,
+        "TELEGRAM_BOT_TOKEN": secrets.telegram_bot_token,
+    }
+    lines = [to_toml(redacted(config_to_mapping(config))).rstrip(), "",
+             "# environment (secrets are never printed)"]
+    lines += [f"# {name} = {'*** (set)' if value else '(not set)'}" for name, value in env.items()]
+    lines.append(f"# TELEGRAM_CHAT_IDS = {list(secrets.telegram_chat_ids)}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the mexbot CLI; return the process exit code."""
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    command = args.command or "sim"
+    try:
+        secrets = secrets_from_env()
+        configure_logging(args.log_level, json_lines=args.log_json, secrets=secrets.values())
+        return _dispatch(command, args)
+    except (ConfigError, StopForHuman, FileNotFoundError) as e:
+        print(f"mexbot: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(command: str, args: argparse.Namespace) -> int:
+    if command == "config":
+        print(effective_config_text(load_bot_config(args.config)))
+        return 0
+    if command == "sim":
+        from runners.sim_command import sim_command
+        return int(asyncio.run(sim_command(args)))
+    if command == "run":
+        from runners.run_command import run_command
+        return int(asyncio.run(run_command(args)))
+    if command == "sandbox":
+        from runners.sandbox_command import sandbox_command
+        return int(sandbox_command(args))
+    raise AssertionError(command)

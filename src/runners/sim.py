@@ -1,0 +1,110 @@
+"""`mexbot sim` and backtests: the whole bot on the fake exchange and a simulated clock."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from adapters.fake import FakeClock, FakeExchange, load_market_data
+from adapters.fake.market import MarketData
+from adapters.sqlite import SqliteStore
+from mexcore.money import ZERO
+from mexcore.policies import BotConfig
+from mexcore.ports import Notifier, Store
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.market import MarketView
+from runners.bot import build_loops
+from runners.schedule import run_simulated
+from runners.summary import RunSummary, summarise
+
+DAY_MS = 86_400_000
+WARM_UP_MS = DAY_MS  # indicators need ~25 h of 15m candles before the first scan
+
+
+@attrs.frozen
+class SimOptions:
+    """How long and on what data a simulated run goes."""
+
+    days: Decimal = Decimal(7)
+    seed: int = 1
+    data: str = "bundled"
+    speed: Decimal = ZERO  # simulated seconds per wall second; 0 = as fast as possible
+    progress: bool = True
+
+
+@attrs.frozen
+class SimRun:
+    """A finished simulated run: its summary and how long it took on the wall clock."""
+
+    summary: RunSummary
+    wall_s: float
+    start_ms: int
+    end_ms: int
+
+
+def load_sim_market(options: SimOptions) -> MarketData:
+    """Load the bundled candles, or the folder named by `options.data`."""
+    folder = None if options.data == "bundled" else Path(options.data)
+    if folder is not None and not folder.is_dir():
+        raise FileNotFoundError(f"sim data folder not found: {folder}")
+    return load_market_data(folder, seed=options.seed)
+
+
+async def run_sim(
+    config: BotConfig,
+    options: SimOptions,
+    notifier: Notifier,
+    store: Store | None = None,
+    market: MarketData | None = None,
+) -> SimRun:
+    """Run every enabled runner over the data for `options.days` and summarise."""
+    market = market or load_sim_market(options)
+    start = market.start_ms + min(WARM_UP_MS, (market.end_ms - market.start_ms) // 4)
+    end = min(market.end_ms, start + int(options.days * DAY_MS))
+    clock = FakeClock(start)
+    exchange = FakeExchange(clock, market, seed=options.seed)
+    for asset, amount in config.sim.start_balances.items():
+        exchange.deposit(asset, amount)
+    own_store = store is None
+    store = store or SqliteStore.temporary()
+    try:
+        deps = ServiceDeps.build(exchange, store, notifier, clock)
+        start_value = sum((await MarketView.load(exchange)).values_usdt().values(), ZERO)
+        loops = build_loops(config, deps)
+        began = time.perf_counter()
+        await run_simulated(loops, clock, end, _progress(start, end, options, began))
+        wall = time.perf_counter() - began
+        view = await MarketView.load(exchange)
+        actions = {loop.name: loop.actions for loop in loops}
+        return SimRun(summarise(store, view, start_value, actions), wall, start, end)
+    finally:
+        if own_store and isinstance(store, SqliteStore):
+            store.close()
+
+
+def _progress(
+    start: int, end: int, options: SimOptions, began: float
+) -> Callable[[int], None]:
+    state = {"shown": -1}
+
+    def show(now_ms: int) -> None:
+        if options.speed > 0:
+            target = began + (now_ms - start) / 1000 / float(options.speed)
+            time.sleep(max(0.0, target - time.perf_counter()))
+        if not options.progress or end <= start:
+            return
+        percent = int(100 * (now_ms - start) / (end - start))
+        if percent != state["shown"] and percent % 5 == 0:
+            state["shown"] = percent
+            bar = "#" * (percent // 5) + "." * (20 - percent // 5)
+            day = (now_ms - start) / DAY_MS
+            print(f"\r[{bar}] {percent:3d}% day {day:4.1f}", end="", file=sys.stderr, flush=True)
+            if percent == 100:
+                print(file=sys.stderr)
+
+    return show

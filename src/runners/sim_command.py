@@ -1,0 +1,43 @@
+"""`mexbot sim`: the whole bot over bundled (or given) candles, a summary at the end."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal
+
+import attrs
+
+from adapters.fake import ConsoleNotifier
+from mexcore.policies import BotConfig
+from mexcore.ports import Level
+from runners.cli import load_bot_config
+from runners.sim import SimOptions, run_sim
+from runners.summary import render_summary
+
+
+def sim_options(config: BotConfig, args: argparse.Namespace) -> SimOptions:
+    """Merge the [sim] section with the command-line options (the command line wins)."""
+    return SimOptions(
+        days=args.days if args.days is not None else Decimal(config.sim.days),
+        seed=args.seed if args.seed is not None else config.sim.seed,
+        data=args.data or config.sim.data,
+        speed=args.speed,
+        progress=sys.stderr.isatty(),
+    )
+
+
+async def sim_command(args: argparse.Namespace) -> int:
+    """Run `mexbot sim` and print its summary; return the exit code."""
+    config = load_bot_config(args.config)
+    config = attrs.evolve(config, mode="sim")
+    options = sim_options(config, args)
+    notifier = ConsoleNotifier(sys.stdout, min_level=Level.ALERT if args.quiet else Level.INFO,
+                               quiet=args.quiet)
+    print(f"mexbot sim: {options.days} days on {options.data} data, seed {options.seed}; "
+          f"start balances {dict(config.sim.start_balances)}", file=sys.stderr)
+    run = await run_sim(config, options, notifier)
+    print(render_summary(run.summary))
+    days = (run.end_ms - run.start_ms) / 86_400_000
+    print(f"Simulated {days:.2f} days in {run.wall_s:.1f} s of wall time.")
+    return 0
