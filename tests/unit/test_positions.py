@@ -24,14 +24,17 @@ D = Decimal
 
 
 def fill(
-    n: int, side: Side, qty: str, price: str, fee: str = "0", fee_asset: str = "USDC",
-    symbol: str = "BTCUSDC",
+    n: int, side: Side, qty: str, price: str, fee: str = "0", fee_asset: str = "USDC"
 ) -> Fill:
     return Fill(
-        symbol=symbol, trade_id=str(n), order_id=f"o{n}", side=side, price=D(price),
+        symbol="BTCUSDC", trade_id=str(n), order_id=f"o{n}", side=side, price=D(price),
         qty=D(qty), quote_qty=D(price) * D(qty), fee=D(fee), fee_asset=fee_asset,
         is_maker=False, time_ms=n,
     )
+
+
+def on(symbol: str, one: Fill) -> Fill:
+    return attrs.evolve(one, symbol=symbol)
 
 
 WORKED = [
@@ -113,8 +116,8 @@ def test_fills_are_applied_oldest_first() -> None:
 
 
 def test_positions_from_fills_groups_by_symbol_and_ignores_the_rest() -> None:
-    eth = fill(9, Side.BUY, "1", "3000", "3", symbol="ETHUSDC")
-    other = fill(10, Side.BUY, "1", "1", symbol="ADAUSDT")
+    eth = on("ETHUSDC", fill(9, Side.BUY, "1", "3000", "3"))
+    other = on("ADAUSDT", fill(10, Side.BUY, "1", "1"))
     symbols = [Symbol("BTCUSDC", "BTC", "USDC"), Symbol("ETHUSDC", "ETH", "USDC"),
                Symbol("DOTUSDC", "DOT", "USDC")]
     positions = positions_from_fills(symbols, [*WORKED, eth, other])
@@ -124,7 +127,7 @@ def test_positions_from_fills_groups_by_symbol_and_ignores_the_rest() -> None:
 
 
 def test_positions_from_fills_uses_fee_prices_by_quote() -> None:
-    mx_fee = fill(1, Side.BUY, "1", "3000", "1", "MX", symbol="ETHUSDC")
+    mx_fee = on("ETHUSDC", fill(1, Side.BUY, "1", "3000", "1", "MX"))
     positions = positions_from_fills(
         [Symbol("ETHUSDC", "ETH", "USDC")], [mx_fee], {"USDC": {"MX": D(2)}}
     )
@@ -149,7 +152,7 @@ def test_merge_fills_drops_duplicates_and_keeps_the_journal_copy() -> None:
 
 
 def test_merge_fills_keeps_the_same_trade_id_on_two_symbols() -> None:
-    merged = merge_fills([fill(1, Side.BUY, "1", "1")], [fill(1, Side.BUY, "1", "1", symbol="X")])
+    merged = merge_fills([fill(1, Side.BUY, "1", "1")], [on("X", fill(1, Side.BUY, "1", "1"))])
     assert len(merged) == 2
 
 
