@@ -27,7 +27,7 @@ class SandboxFaults:
     forbid_next: int = 0
     lose_next_order_answers: int = 0
     lost_answer_delay_s: float = 0.0
-    hide_new_orders_ms: int = 0
+    hide_new_orders_queries: int = 0  # a new order answers -2013 to its first N queries
 
     def update(self, changes: Mapping[str, Any]) -> None:
         """Set the named fields (unknown names are refused)."""

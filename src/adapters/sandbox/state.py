@@ -50,7 +50,7 @@ class Sandbox:
         self.exchanges = {a.api_key: self._open(a) for a in config.accounts}
         self.accounts: Mapping[str, SandboxAccount] = {a.api_key: a for a in config.accounts}
         self.limits = SandboxLimits() if config.rate_limit else None
-        self.created_at: dict[tuple[str, str], float] = {}
+        self._unseen: dict[tuple[str, str], int] = {}
         self.requests = 0
 
     def _open(self, account: SandboxAccount) -> FakeExchange:
@@ -87,15 +87,16 @@ class Sandbox:
         return WEIGHTS.get(f"{method} {path}", 1)
 
     def note_created(self, api_key: str, client_order_id: str) -> None:
-        """Remember when an order was created (for the brief -2013 after creation)."""
-        self.created_at[(api_key, client_order_id)] = time.monotonic()
+        """Remember a new order (for MEXC's brief -2013 right after creation)."""
+        self._unseen[(api_key, client_order_id)] = self.faults.hide_new_orders_queries
 
     def hidden(self, api_key: str, client_order_id: str) -> bool:
-        """Tell whether a fresh order is still invisible to queries (MEXC's -2013 moment)."""
-        created = self.created_at.get((api_key, client_order_id))
-        window_s = self.faults.hide_new_orders_ms / 1000
-        return created is not None and time.monotonic() - created < window_s
-
+        """Tell whether a fresh order is still invisible to this query (and count it)."""
+        left = self._unseen.get((api_key, client_order_id), 0)
+        if left <= 0:
+            return False
+        self._unseen[(api_key, client_order_id)] = left - 1
+        return True
 
 def _load(config: SandboxConfig) -> MarketData:
     if config.data == "bundled":

@@ -1,0 +1,173 @@
+"""Faults through the sandbox: what MexcExchange does when MEXC misbehaves over real HTTP."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import pytest
+from tests.integration.exchange_contract.harness import NOT_API, TRADEABLE
+from tests.integration.mexc.harness import KEY, SECRET, SandboxHarness, sandbox_harness
+
+from adapters.mexc import Credentials, MexcExchange, MexcSettings, RateLimited
+from adapters.mexc.errors import ClockSkew, FirewallBlocked
+from mexcore.errors import MexbotError, OutcomeUnknown, SkipSymbol, StopForHuman
+from mexcore.values import OrderRequest, OrderStatus, OrderType, Side
+
+
+def market_buy(cid: str, symbol: str = TRADEABLE, amount: str = "20") -> OrderRequest:
+    return OrderRequest(symbol, Side.BUY, OrderType.MARKET, cid, quote_qty=Decimal(amount))
+
+
+def orders_in(world: SandboxHarness) -> list[str]:
+    return [o.client_order_id for o in world.sandbox.exchanges[KEY].all_orders()]
+
+
+async def test_lost_answer_after_acceptance_returns_the_single_order(
+        world: SandboxHarness) -> None:
+    await world.deposit("USDC", Decimal(100))
+    world.sandbox.faults.lose_next_order_answers = 1
+    world.sandbox.faults.hide_new_orders_queries = 2
+
+    order = await world.mexc.place_order(market_buy("lost1"))
+
+    assert order.client_order_id == "lost1"
+    assert order.status is OrderStatus.FILLED
+    assert orders_in(world) == ["lost1"]
+    assert len(world.pacing.sleeps) >= 2  # waited out MEXC's -2013 twice
+
+
+async def test_answer_that_times_out_after_acceptance_returns_the_single_order() -> None:
+    async with sandbox_harness(timeout_s=0.2) as world:
+        await world.deposit("USDC", Decimal(100))
+        world.sandbox.faults.lose_next_order_answers = 1
+        world.sandbox.faults.lost_answer_delay_s = 0.6
+
+        order = await world.mexc.place_order(market_buy("slow1"))
+
+        assert order.client_order_id == "slow1"
+        assert orders_in(world) == ["slow1"]
+
+
+async def test_5xx_before_acceptance_is_outcome_unknown_and_nothing_is_placed(
+        world: SandboxHarness) -> None:
+    await world.deposit("USDC", Decimal(100))
+    world.sandbox.faults.server_error_methods = ("POST",)
+    world.sandbox.faults.server_error_next = 1
+
+    with pytest.raises(OutcomeUnknown):
+        await world.mexc.place_order(market_buy("e1"))
+    assert orders_in(world) == []
+    retried = await world.mexc.place_order(market_buy("e1"))
+    assert retried.status is OrderStatus.FILLED
+    assert orders_in(world) == ["e1"]
+
+
+async def test_a_429_with_retry_after_backs_off_then_succeeds(world: SandboxHarness) -> None:
+    world.sandbox.faults.rate_limit_next = 1
+    world.sandbox.faults.retry_after_s = 2
+    before = world.sandbox.requests
+
+    candles = await world.mexc.candles(TRADEABLE, "15m", 10)
+
+    assert len(candles) == 10
+    assert world.sandbox.requests - before == 2
+    assert sum(world.pacing.sleeps) >= 1.9  # Retry-After 2 s, counted from the 429
+
+
+async def test_after_a_long_ban_no_request_is_sent_until_it_ends(world: SandboxHarness) -> None:
+    world.sandbox.faults.rate_limit_next = 1
+    world.sandbox.faults.retry_after_s = 300
+    with pytest.raises(RateLimited):
+        await world.mexc.order_book(TRADEABLE)
+    sent = world.sandbox.requests
+
+    for call in (world.mexc.tickers_24h(), world.mexc.balances()):
+        with pytest.raises(RateLimited) as caught:
+            await call
+        assert caught.value.retry_after_s is not None
+        assert caught.value.retry_after_s > 200
+    assert world.sandbox.requests == sent
+
+
+async def test_5xx_on_reads_are_retried(world: SandboxHarness) -> None:
+    world.sandbox.faults.server_error_next = 2
+    before = world.sandbox.requests
+
+    book = await world.mexc.order_book(TRADEABLE, 5)
+
+    assert book.best_bid is not None
+    assert world.sandbox.requests - before == 3
+
+
+@pytest.mark.parametrize("skew_ms", [60_000, -30_000])
+async def test_clock_skew_resyncs_and_the_read_succeeds(
+        world: SandboxHarness, skew_ms: int) -> None:
+    await world.deposit("USDC", Decimal(7))
+    await world.mexc.balances()
+    world.sandbox.faults.clock_skew_ms = skew_ms
+
+    balances = await world.mexc.balances()
+
+    assert balances["USDC"].free == Decimal(7)
+    assert world.mexc.http.offset_ms is not None
+    assert abs(world.mexc.http.offset_ms - skew_ms) < 1000
+
+
+async def test_clock_skew_on_an_order_resyncs_and_places_nothing(world: SandboxHarness) -> None:
+    await world.deposit("USDC", Decimal(100))
+    await world.mexc.balances()
+    world.sandbox.faults.clock_skew_ms = 45_000
+
+    with pytest.raises(ClockSkew):
+        await world.mexc.place_order(market_buy("skew1"))
+    assert orders_in(world) == []
+    order = await world.mexc.place_order(market_buy("skew1"))
+    assert order.status is OrderStatus.FILLED
+
+
+async def test_symbol_closed_to_the_api_is_skipped_with_a_clear_message(
+        world: SandboxHarness) -> None:
+    await world.deposit("USDT", Decimal(100))
+
+    with pytest.raises(SkipSymbol) as caught:
+        await world.mexc.place_order(market_buy("na1", NOT_API))
+
+    assert caught.value.symbol == NOT_API
+    assert "not allow trading this symbol through the API" in caught.value.reason
+    assert orders_in(world) == []
+
+
+async def test_symbol_known_closed_to_the_api_is_skipped_without_a_request(
+        world: SandboxHarness) -> None:
+    await world.mexc.symbol_rules()
+    before = world.sandbox.requests
+
+    with pytest.raises(SkipSymbol):
+        await world.mexc.place_order(market_buy("na2", NOT_API))
+    assert world.sandbox.requests == before
+
+
+async def test_firewall_page_is_a_clear_retry_later(world: SandboxHarness) -> None:
+    world.sandbox.faults.forbid_next = 1
+    with pytest.raises(FirewallBlocked, match="firewall"):
+        await world.mexc.tickers_24h()
+
+
+async def test_a_wrong_secret_stops_for_a_human_and_leaks_nothing(
+        world: SandboxHarness, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "WRONGsecretWRONGsecret"
+    base = world.mexc.settings.base_url
+    mexc = MexcExchange(world.mexc.http._client, MexcSettings(base_url=base),
+                        Credentials(KEY, wrong))
+    errors: list[MexbotError] = []
+    for call in (mexc.balances(), mexc.place_order(market_buy("w1"))):
+        with pytest.raises(StopForHuman) as caught:
+            await call
+        errors.append(caught.value)
+    text = " ".join([*map(str, errors), *map(repr, errors), caplog.text])
+    assert "MEXC_API_SECRET" in str(errors[0])
+    for secret in (wrong, SECRET, KEY):
+        assert secret not in text
+    assert "signature=" not in text.replace("signature=***", "")
