@@ -32,7 +32,11 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 @attrs.frozen
 class BotSettings:
-    """Options of the command bot. `user_ids` None: anyone in an allowed chat may command."""
+    """Options of the command bot. `user_ids` None: the allowed users are the chat ids.
+
+    An update is answered only when its chat is allowed and its user is allowed; in a private
+    chat the chat id is the user's id, so listing your own id is enough.
+    """
 
     base_file_url: str | None = None
     user_ids: frozenset[int] | None = attrs.field(default=None)
@@ -66,7 +70,8 @@ def build_application(
         .concurrent_updates(True)
         .build()
     )
-    allowed = _Allowed(frozenset(chat_ids), settings.user_ids)
+    chats = frozenset(chat_ids)
+    allowed = _Allowed(chats, chats if settings.user_ids is None else settings.user_ids)
     app.add_handler(TypeHandler(Update, allowed.check), group=-1)
     commands = BotCommands(panel, clock, settings.confirm_ttl_s, settings.panel_timeout_s)
     for name, callback in commands.handlers().items():
@@ -115,12 +120,12 @@ async def set_menu(app: App) -> bool:
 @attrs.frozen
 class _Allowed:
     chat_ids: frozenset[int]
-    user_ids: frozenset[int] | None
+    user_ids: frozenset[int]
 
     async def check(self, update: Update, context: Any) -> None:
         chat, user = update.effective_chat, update.effective_user
         chat_ok = chat is not None and chat.id in self.chat_ids
-        user_ok = self.user_ids is None or (user is not None and user.id in self.user_ids)
+        user_ok = user is not None and user.id in self.user_ids
         if chat_ok and user_ok:
             return
         log.warning(

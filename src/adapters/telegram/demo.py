@@ -70,7 +70,9 @@ def _autobuy(now_ms: int) -> AutobuyView:
         ],
         plan_lines=["BTCUSDC: 12.00 USDC → 0.000195 BTC @ 61500 (×1, normal)",
                     "ETHUSDC: 8.00 USDC → 0.0026 ETH @ 3070 (×2 DCA boost: dip 5.2% < high)"],
-        purchases=[Purchase(now_ms - 3_600_000, "scanner", "SOLUSDT", D("0.21"), D(30), D("142.5"))],
+        purchases=[
+            Purchase(now_ms - 3_600_000, "scanner", "SOLUSDT", D("0.21"), D(30), D("142.5"))
+        ],
     )  # fmt: skip
 
 

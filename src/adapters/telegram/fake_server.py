@@ -13,6 +13,7 @@ import email.policy
 import itertools
 import json
 from collections import deque
+from collections.abc import Callable
 from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl
@@ -81,6 +82,7 @@ class FakeTelegramServer:
         self.calls: list[RecordedCall] = []
         self.faults: deque[Fault] = deque()
         self.outage = False
+        self.errors_served = 0
         self.port = 0
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
@@ -132,6 +134,10 @@ class FakeTelegramServer:
             asyncio.get_running_loop().create_task(self._notify())
         return update
 
+    def drop_updates(self) -> None:
+        """Forget every queued update (what deleteWebhook(drop_pending_updates) does)."""
+        self._updates.clear()
+
     def send_text(self, chat_id: int, text: str, user_id: int | None = None) -> JSON:
         """Queue a text message (a /command gets its bot_command entity) from a user."""
         return self.enqueue(message_update(chat_id, user_id or chat_id, text, self._next_id()))
@@ -154,17 +160,21 @@ class FakeTelegramServer:
         """Return the successful calls of one method, in order."""
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout_s: float = 10.0) -> list[
-        RecordedCall
-    ]:
+    async def wait_for(
+        self, method: str, count: int = 1, timeout_s: float = 10.0
+    ) -> list[RecordedCall]:
         """Wait until `count` successful calls of `method` were recorded; return them."""
+        await self.wait_until(lambda: len(self.calls_to(method)) >= count, timeout_s)
+        return self.calls_to(method)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
+        """Wait until `predicate()` holds; it is checked after every request served."""
 
         async def reached() -> None:
             async with self._changed:
-                await self._changed.wait_for(lambda: len(self.calls_to(method)) >= count)
+                await self._changed.wait_for(predicate)
 
         await asyncio.wait_for(reached(), timeout_s)
-        return self.calls_to(method)
 
     def _next_id(self) -> int:
         return next(self._message_ids)
@@ -180,6 +190,8 @@ class FakeTelegramServer:
         params, files = await _read_params(request)
         fault = self._take_fault(method)
         if fault is not None:
+            self.errors_served += 1
+            await self._notify()
             return fault
         handler = _HANDLERS.get(method.lower())
         if handler is None:
@@ -246,6 +258,14 @@ class FakeTelegramServer:
         }  # fmt: skip
 
 
+async def _delete_webhook(
+    server: FakeTelegramServer, params: dict[str, str], files: dict[str, bytes]
+) -> Any:
+    if params.get("drop_pending_updates") == "true":
+        server.drop_updates()
+    return True
+
+
 async def _true(server: FakeTelegramServer, params: dict[str, str], files: dict[str, bytes]) -> Any:
     return True
 
@@ -266,7 +286,7 @@ _HANDLERS: dict[str, Any] = {
     "answercallbackquery": _true,
     "setmycommands": _true,
     "deletemycommands": _true,
-    "deletewebhook": _true,
+    "deletewebhook": _delete_webhook,
     "close": _true,
     "logout": _true,
 }
