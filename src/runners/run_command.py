@@ -1,0 +1,114 @@
+"""`mexbot run`: the bot in the configured mode until SIGINT/SIGTERM, crash-only."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from mexcore.errors import StopForHuman
+from mexcore.money import format_decimal
+from mexcore.policies import BotConfig
+from mexcore.services.reconcile import Reconciler
+from runners.cli import load_bot_config
+from runners.container import Container, make_container
+from runners.logs import configure_logging
+from runners.loop import RunnerLoop
+from runners.settings import secrets_from_env
+
+log = logging.getLogger(__name__)
+
+LIVE_REFUSAL = (
+    "mode = \"live\" trades real money: start it with `mexbot run --config FILE --live`. "
+    "Try mode = \"paper\" first (real prices, simulated account)."
+)
+
+
+async def run_command(args: argparse.Namespace) -> int:
+    """Start every enabled runner and run until a signal; return the exit code."""
+    config = load_bot_config(args.config)
+    if config.mode == "live" and not args.live:
+        print(f"mexbot: {LIVE_REFUSAL}", file=sys.stderr)
+        return 2
+    if config.mode == "sim":
+        from runners.sim_command import sim_command
+
+        return await sim_command(argparse.Namespace(
+            config=args.config, days=None, seed=None, data=None, speed=0, quiet=False))
+    state_dir = Path(config.state_dir)
+    configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
+    container = make_container(config)
+    try:
+        return await _run(config, container)
+    finally:
+        await _close(container)
+
+
+async def _run(config: BotConfig, container: Container) -> int:
+    deps = container.deps()
+    print(startup_text(config, container.loops()), file=sys.stderr)
+    if config.mode == "live":
+        await _check_live(container, config)
+    await _start_notifier(deps.notifier)
+    report = await Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock) \
+        .reconcile_until_ok(None, retry_s=30)
+    print(f"reconciliation: {report.summary()}", file=sys.stderr)
+    stop = asyncio.Event()
+    _on_signals(stop)
+    await asyncio.gather(*(loop.run_forever(stop) for loop in container.loops()))
+    print("mexbot: stopped cleanly; resting orders stay on the exchange.", file=sys.stderr)
+    return 0
+
+
+def _on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def _start_notifier(notifier: object) -> None:
+    start = getattr(notifier, "start", None)
+    if start is not None:
+        await start()
+
+
+async def _check_live(container: Container, config: BotConfig) -> None:
+    from adapters.mexc import MexcExchange, check_live_account
+
+    exchange = container.exchange()
+    assert isinstance(exchange, MexcExchange)
+    symbols = {*config.balance_monitor.targets, *config.pnl_monitor.symbols,
+               *config.balancer_5050.alts}
+    report = await check_live_account(exchange, sorted(symbols))
+    print("\n".join(report.lines()), file=sys.stderr)
+    if not report.ok:
+        raise StopForHuman("the live start-up check failed: " + "; ".join(report.errors))
+
+
+async def _close(container: Container) -> None:
+    stop = getattr(container.notifier(), "stop", None)
+    if stop is not None:
+        await stop()
+    await container.http_client().aclose()
+    close = getattr(container.store(), "close", None)
+    if close is not None:
+        close()
+
+
+def startup_text(config: BotConfig, loops: list[RunnerLoop]) -> str:
+    """Say what will happen: mode, runners, reserves and caps in force."""
+    bm, b5 = config.balance_monitor, config.balancer_5050
+    lines = [
+        f"mexbot {config.mode}: state in {config.state_dir}",
+        "runners: " + ", ".join(f"{loop.name} every {loop.interval_s:g} s" for loop in loops),
+        f"scanner buys {format_decimal(config.scanner.min_buy)}–"
+        f"{format_decimal(config.scanner.max_buy)} USDT; balance monitor ≤ "
+        f"{format_decimal(bm.max_purchase)} USDC, keeps {format_decimal(bm.reserve)} USDC, "
+        f"cooldown {bm.cooldown_s} s; 50/50 ≤ {format_decimal(b5.max_operation)} USDC, keeps "
+        f"{format_decimal(b5.reserve)} USDC, cooldown {b5.cooldown_s} s",
+    ]
+    return "\n".join(lines)
+

@@ -1,0 +1,26 @@
+"""`mexbot sandbox`: serve the MEXC-compatible sandbox on loopback until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+import attrs
+
+from adapters.sandbox.config import SandboxConfig
+from adapters.sandbox.server import serve
+
+
+def sandbox_command(args: argparse.Namespace) -> int:
+    """Serve the sandbox; return 0 on Ctrl-C or SIGTERM."""
+    config = attrs.evolve(SandboxConfig(), data=args.data or "bundled", speed=args.speed)
+    account = config.accounts[0]
+    print(f"mexbot sandbox on http://{args.host}:{args.port} — set [mexc] base_url to it; "
+          f"API key {account.api_key!r} (secret in the sandbox config); "
+          f"data {config.data}, speed ×{config.speed:g}", file=sys.stderr)
+    try:
+        asyncio.run(serve(args.host, args.port, config))
+    except KeyboardInterrupt:
+        pass
+    return 0
