@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 
 import attrs
@@ -19,8 +20,6 @@ def sandbox_command(args: argparse.Namespace) -> int:
     print(f"mexbot sandbox on http://{args.host}:{args.port} — set [mexc] base_url to it; "
           f"API key {account.api_key!r} (secret in the sandbox config); "
           f"data {config.data}, speed ×{config.speed:g}", file=sys.stderr)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.host, args.port, config))
-    except KeyboardInterrupt:
-        pass
     return 0
