@@ -84,6 +84,7 @@ class MarketData:
         self._qty_dp = {s: qty_decimals.get(s, 8) for s in self.series}
         self._buckets: dict[str, _Buckets] = {}
         self._aggregates: dict[tuple[str, str], Floats] = {}
+        self._full_candles: dict[tuple[str, str], dict[int, Candle]] = {}
 
     @property
     def symbols(self) -> Sequence[str]:
@@ -160,12 +161,20 @@ class MarketData:
         buckets = self._bucket_index(interval)
         last = int(np.searchsorted(buckets.starts, done, side="left")) - 1
         first = max(0, last - min(limit, MAX_CANDLES) + 1)
-        rows = [self._full_row(symbol, interval, j) for j in range(first, last)]
+        full = self._full_candles.setdefault((symbol, interval), {})
+        result = [full.get(j) or self._full_candle(symbol, interval, j, full)
+                  for j in range(first, last)]
         if last >= 0:
             stop = min(done, int(buckets.stops[last]))
-            rows.append(self._row(symbol, int(buckets.starts[last]), stop))
-        opens = buckets.open_ms[first : last + 1].tolist()
-        return [self._candle(symbol, t, row) for t, row in zip(opens, rows, strict=True)]
+            row = self._row(symbol, int(buckets.starts[last]), stop)
+            result.append(self._candle(symbol, int(buckets.open_ms[last]), row))
+        return result
+
+    def _full_candle(self, symbol: str, interval: str, j: int, memo: dict[int, Candle]) -> Candle:
+        # A completed bucket never changes: build its (immutable) Candle once.
+        open_ms = int(self._bucket_index(interval).open_ms[j])
+        memo[j] = candle = self._candle(symbol, open_ms, self._full_row(symbol, interval, j))
+        return candle
 
     def _bucket_index(self, interval: str) -> _Buckets:
         found = self._buckets.get(interval)
