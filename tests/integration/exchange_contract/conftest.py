@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 from tests.integration.exchange_contract.harness import ExchangeHarness, FakeHarness
-from tests.integration.mexc.harness import sandbox_harness
+from tests.integration.mexc.harness import paper_harness, sandbox_harness
 
 
 @asynccontextmanager
@@ -18,6 +18,7 @@ async def _fake() -> AsyncIterator[ExchangeHarness]:
 HARNESSES: dict[str, Callable[[], AbstractAsyncContextManager[ExchangeHarness]]] = {
     "fake": _fake,
     "mexc-sandbox": sandbox_harness,  # MexcExchange over HTTP to the sandbox server
+    "paper": paper_harness,  # PaperExchange: sandbox market data, simulated account
 }
 
 

@@ -14,6 +14,7 @@ from tests.integration.exchange_contract.harness import START_MS, bundled_market
 
 from adapters.fake import FakeClock
 from adapters.mexc import Credentials, MexcExchange, MexcSettings, RateLimiter
+from adapters.paper import PaperExchange
 from adapters.sandbox import Sandbox, SandboxAccount, SandboxConfig, running_sandbox
 from mexcore.ports import Exchange
 
@@ -79,3 +80,33 @@ async def sandbox_harness(**settings: Any) -> AsyncIterator[SandboxHarness]:
             client, MexcSettings(base_url=run.base_url, **settings), Credentials(KEY, SECRET),
             clock=clock, limiter=loopback_limiter(pacing))
         yield SandboxHarness(exchange, run.sandbox, clock, pacing)
+
+
+class PaperHarness:
+    """The contract harness for paper mode: live data from the sandbox, a simulated account."""
+
+    def __init__(self, paper: PaperExchange, clock: FakeClock) -> None:
+        self.paper = paper
+        self.clock = clock
+
+    @property
+    def exchange(self) -> Exchange:
+        return self.paper
+
+    async def deposit(self, asset: str, amount: Decimal) -> None:
+        self.paper.deposit(asset, amount)
+
+    async def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+
+@asynccontextmanager
+async def paper_harness() -> AsyncIterator[PaperHarness]:
+    """A PaperExchange whose market data is a key-less MexcExchange on the sandbox."""
+    clock = FakeClock(START_MS)
+    async with running_sandbox(SandboxConfig(rate_limit=False), clock=clock,
+                               market=bundled_market()) as run, \
+            httpx.AsyncClient(timeout=10) as client:
+        public = MexcExchange(client, MexcSettings(base_url=run.base_url), clock=clock,
+                              limiter=loopback_limiter(SkippingClock()))
+        yield PaperHarness(PaperExchange(public, clock), clock)
