@@ -112,7 +112,9 @@ async def _serve(sandbox: Sandbox, request: Request, handler: Handler, signed: b
         who = key or (request.client.host if request.client else "?")
         weight = sandbox.weight(request.method, request.url.path, "symbol" in params)
         wait = sandbox.limits.check(who, f"{request.method} {request.url.path}", weight)
-        error = rate_limited(wait) if wait is not None else None
+        if wait is not None:
+            sandbox.throttled += 1
+            error = rate_limited(wait)
     if error is not None:
         return mexc_error_response(error)
     try:

@@ -52,6 +52,7 @@ class Sandbox:
         self.limits = SandboxLimits() if config.rate_limit else None
         self._unseen: dict[tuple[str, str], int] = {}
         self.requests = 0
+        self.throttled = 0  # requests answered 429 by the limits
 
     def _open(self, account: SandboxAccount) -> FakeExchange:
         fake = FakeExchange(self.clock, self.market, seed=self.config.seed)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from decimal import Decimal
 
+import httpx
 import pytest
-from tests.integration.exchange_contract.harness import NOT_API, TRADEABLE
+from tests.integration.exchange_contract.harness import (
+    NOT_API,
+    START_MS,
+    TRADEABLE,
+    bundled_market,
+)
 from tests.integration.mexc.harness import KEY, SECRET, SandboxHarness, sandbox_harness
 
+from adapters.fake import FakeClock
 from adapters.mexc import Credentials, MexcExchange, MexcSettings, RateLimited
 from adapters.mexc.errors import ClockSkew, FirewallBlocked
+from adapters.sandbox import SandboxAccount, SandboxConfig, running_sandbox
 from mexcore.errors import MexbotError, OutcomeUnknown, SkipSymbol, StopForHuman
 from mexcore.values import OrderRequest, OrderStatus, OrderType, Side
 
@@ -171,3 +180,21 @@ async def test_a_wrong_secret_stops_for_a_human_and_leaks_nothing(
     for secret in (wrong, SECRET, KEY):
         assert secret not in text
     assert "signature=" not in text.replace("signature=***", "")
+
+
+async def test_a_concurrent_scan_at_default_pacing_never_earns_a_429() -> None:
+    config = SandboxConfig(accounts=(SandboxAccount(KEY, SECRET),))
+    async with running_sandbox(config, clock=FakeClock(START_MS), market=bundled_market()) \
+            as run, httpx.AsyncClient() as client:
+        mexc = MexcExchange(client, MexcSettings(base_url=run.base_url))
+        symbols = sorted(await mexc.symbol_rules())
+        gate = asyncio.Semaphore(10)
+
+        async def scan(symbol: str) -> int:
+            async with gate:
+                return len(await mexc.candles(symbol, "15m", 50))
+
+        counts = await asyncio.gather(*(scan(s) for s in symbols + symbols))
+        assert run.sandbox.throttled == 0
+    assert len(counts) == 2 * len(symbols) > 40
+    assert all(c == 50 for c in counts)
