@@ -1,0 +1,111 @@
+"""The one dependency-injector container: configuration in, a wired bot out.
+
+The mode selector is the only place where sim, paper and live differ. Tests override any
+provider (`container.exchange.override(providers.Object(fake))`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+from dependency_injector import containers, providers
+
+from adapters.fake import ConsoleNotifier, FakeClock, FakeExchange, SystemClock, load_market_data
+from adapters.mexc import Credentials, MexcExchange, MexcSettings, make_http_client
+from adapters.sqlite import SqliteStore
+from mexcore.config import config_to_mapping, load_config
+from mexcore.errors import ConfigError
+from mexcore.policies import BotConfig
+from mexcore.ports import Clock, Exchange, Notifier
+from mexcore.services.deps import ServiceDeps
+from runners.bot import build_loops
+from runners.settings import Secrets, secrets_from_env
+
+
+def mexc_settings(section: dict[str, Any]) -> MexcSettings:
+    """Build the adapter's settings from the `[mexc]` section."""
+    return MexcSettings.from_mapping(section)
+
+
+def credentials(secrets: Secrets) -> Credentials | None:
+    """Return the API key pair when both halves are set."""
+    if not secrets.has_mexc_keys:
+        return None
+    return Credentials(secrets.mexc_api_key, secrets.mexc_api_secret)
+
+
+def live_exchange(
+    client: httpx.AsyncClient, settings: MexcSettings, creds: Credentials | None, clock: Clock
+) -> Exchange:
+    """Return the MEXC adapter; live trading needs both API keys."""
+    if creds is None:
+        raise ConfigError("MEXC_API_KEY", "live mode needs MEXC_API_KEY and MEXC_API_SECRET")
+    return MexcExchange(client, settings, creds, clock=clock)
+
+
+def paper_exchange(
+    client: httpx.AsyncClient, settings: MexcSettings, clock: Clock, config: BotConfig
+) -> Exchange:
+    """Return MEXC public market data with a simulated account and fills."""
+    from adapters.paper import PaperExchange
+
+    paper = PaperExchange(MexcExchange(client, settings, None, clock=clock), clock)
+    for asset, amount in config.sim.start_balances.items():
+        paper.deposit(asset, amount)
+    return paper
+
+
+def sim_exchange(clock: FakeClock, config: BotConfig) -> Exchange:
+    """Return the fake exchange over the configured data, funded with the start balances."""
+    folder = None if config.sim.data == "bundled" else Path(config.sim.data)
+    exchange = FakeExchange(clock, load_market_data(folder, seed=config.sim.seed),
+                            seed=config.sim.seed)
+    for asset, amount in config.sim.start_balances.items():
+        exchange.deposit(asset, amount)
+    return exchange
+
+
+def notifier(secrets: Secrets, config: BotConfig, clock: Clock) -> Notifier:
+    """Telegram when TELEGRAM_BOT_TOKEN is set, else the console."""
+    if secrets.telegram_bot_token:
+        from adapters.telegram.notifier import TelegramNotifier
+
+        return TelegramNotifier.create(secrets.telegram_bot_token, secrets.telegram_chat_ids,
+                                       clock, base_url=config.telegram.base_url)
+    return ConsoleNotifier(sys.stdout)
+
+
+class Container(containers.DeclarativeContainer):
+    """Every collaborator of one bot process."""
+
+    config = providers.Configuration(strict=True)
+    bot_config = providers.Singleton(load_config, config)
+    secrets = providers.Singleton(secrets_from_env)
+
+    sim_clock = providers.Singleton(FakeClock, 0)
+    clock = providers.Selector(config.mode, sim=sim_clock, paper=providers.Singleton(SystemClock),
+                               live=providers.Singleton(SystemClock))
+    store = providers.Singleton(SqliteStore, config.state_dir)
+
+    mexc_settings = providers.Singleton(mexc_settings, config.mexc)
+    http_client = providers.Singleton(make_http_client, mexc_settings)
+    exchange = providers.Selector(
+        config.mode,
+        sim=providers.Singleton(sim_exchange, sim_clock, bot_config),
+        paper=providers.Singleton(paper_exchange, http_client, mexc_settings, clock, bot_config),
+        live=providers.Singleton(live_exchange, http_client, mexc_settings,
+                                 providers.Callable(credentials, secrets), clock),
+    )
+    notifier = providers.Singleton(notifier, secrets, bot_config, clock)
+    deps = providers.Singleton(ServiceDeps.build, exchange, store, notifier, clock)
+    loops = providers.Singleton(build_loops, bot_config, deps)
+
+
+def make_container(config: BotConfig) -> Container:
+    """Return a container configured with the validated `config`."""
+    container = Container()
+    container.config.from_dict(config_to_mapping(config))
+    return container
