@@ -37,15 +37,19 @@ class MakerBuyer:
         self._chains = Cursors(deps.store, f"{runner}.maker")
 
     async def place(
-        self, rules: SymbolRules, qty: Decimal, reason: str, first_ms: int | None = None
+        self, rules: SymbolRules, qty: Decimal, reason: str, first_ms: int | None = None,
+        max_value: Decimal | None = None,
     ) -> MakerResult | None:
-        """Buy `qty` as maker, up to `order_attempts` tries with a fresh book each time."""
+        """Buy `qty` as maker, up to `order_attempts` tries with a fresh book each time.
+
+        With `max_value` the quantity shrinks so that quantity × price stays within it.
+        """
         now = self._deps.clock.now_ms()
         for attempt in range(self._policy.order_attempts):
             book = await self._deps.exchange.order_book(rules.symbol)
             price = maker_buy_price(book, rules)
             sized = None if price is None else size_limit_order(
-                rules, Side.BUY, qty, price, OrderType.LIMIT_MAKER)
+                rules, Side.BUY, _within(qty, price, max_value), price, OrderType.LIMIT_MAKER)
             if sized is None or isinstance(sized, BelowMinimum):
                 log.info("%s: no maker buy of %s: %s", self._runner, rules.symbol, sized)
                 return None
@@ -86,12 +90,13 @@ class MakerBuyer:
                                     self._policy)
         if decision.action is RequoteAction.KEEP:
             return 0, True
-        await self._deps.executor.cancel(rules.symbol, cid)
-        self._chains.set(cid, None)
-        if decision.action is RequoteAction.CANCEL:
-            log.info("%s: cancelled %s: %s", self._runner, cid, decision.reason)
-            return 1, False
-        return await self._requote(order, rules, (first_ms, requotes), decision.reason)
+        async with self._deps.funds.spending(self._runner, rules.quote):
+            await self._deps.executor.cancel(rules.symbol, cid)
+            self._chains.set(cid, None)
+            if decision.action is RequoteAction.CANCEL:
+                log.info("%s: cancelled %s: %s", self._runner, cid, decision.reason)
+                return 1, False
+            return await self._requote(order, rules, (first_ms, requotes), decision.reason)
 
     def _chain(self, cid: str, order: Order) -> tuple[int, int]:
         chain = self._chains.get(cid)
@@ -104,9 +109,17 @@ class MakerBuyer:
     ) -> tuple[int, bool]:
         first_ms, requotes = chain
         left = order.orig_qty - order.executed_qty
-        result = await self.place(rules, left, reason, first_ms=first_ms)
+        # Never spend more than the replaced order held: a higher price buys less.
+        result = await self.place(rules, left, reason, first_ms=first_ms,
+                                  max_value=left * (order.price or ZERO))
         if result is None:
             return 1, False
         self._chains.set(result.order.client_order_id,
                          {"first_ms": first_ms, "requotes": requotes + 1})
         return 2, result.order.status.is_open
+
+
+def _within(qty: Decimal, price: Decimal, max_value: Decimal | None) -> Decimal:
+    if max_value is None or price <= ZERO:
+        return qty
+    return min(qty, max_value / price)  # size_limit_order then rounds it down to the step
