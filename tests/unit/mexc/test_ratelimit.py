@@ -54,9 +54,16 @@ async def test_a_per_second_cap_limits_the_account_endpoint_to_two_a_second() ->
 
 async def test_calls_within_budget_do_not_wait() -> None:
     clock = SteppingClock()
-    limiter = RateLimiter(clock=clock)
-    await _scan(limiter, clock, 10)
+    limiter = RateLimiter(clock=clock, requests_per_s=18)
+    await _scan(limiter, clock, 5)
     assert clock.sleeps == []
+
+
+async def test_calls_are_spread_at_most_a_quarter_of_the_rate_per_250_ms() -> None:
+    clock = SteppingClock()
+    limiter = RateLimiter(clock=clock, requests_per_s=18)
+    times = await _scan(limiter, clock, 60)
+    assert max(_count_in(times, t, 250) for t in times) <= 5
 
 
 async def test_after_a_429_every_call_waits_for_retry_after() -> None:
