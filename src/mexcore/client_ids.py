@@ -8,15 +8,20 @@ PREFIX = "mx"
 MAX_LENGTH = 32
 
 
-def client_order_id(runner: str, symbol: str, decided_ms: int, attempt: int = 0) -> str:
+def client_order_id(
+    runner: str, symbol: str, decided_ms: int, attempt: int = 0, *, purpose: str = ""
+) -> str:
     """Return `mx` + 30 hex digits of a hash of who decided what, when, on which attempt.
 
     A retry of the same decision reuses the id, so the exchange rejects a second order.
+    `purpose` tells apart two decisions of one runner on one symbol in the same millisecond
+    (a profit sale and the rebuy that follows it).
 
     >>> client_order_id("scanner", "ADAUSDT", 1_700_000_000_000)
     'mx5bae1cc272480c6c49d94f64dfe851'
     """
-    digest = hashlib.sha256(f"{runner}|{symbol}|{decided_ms}|{attempt}".encode()).hexdigest()
+    key = f"{runner}|{symbol}|{decided_ms}|{attempt}" + (f"|{purpose}" if purpose else "")
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return PREFIX + digest[: MAX_LENGTH - len(PREFIX)]
 
 

@@ -67,7 +67,7 @@ class ProfitTaker:
         now = self._clock.now_ms()
         request = OrderRequest(
             symbol=symbol, side=Side.SELL, type=OrderType.LIMIT,
-            client_order_id=client_order_id(self._runner, symbol, now),
+            client_order_id=client_order_id(self._runner, symbol, now, purpose="profit-sell"),
             quantity=decision.quantity, price=decision.price,
         )
         unrealised = position.unrealised(price)
