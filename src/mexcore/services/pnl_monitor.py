@@ -44,8 +44,9 @@ class PnlMonitor:
 
     async def tick(self) -> int:
         """Run one check; return the number of sales, post-sale buys and summaries."""
-        await self._sync.sync(self.policy.symbols)
         view = await MarketView.load(self._deps.exchange)
+        # An unlisted symbol has no fills to read: it is warned about below, not fatal here.
+        await self._sync.sync([s for s in self.policy.symbols if s in view.rules])
         actions = 0
         for symbol in self.policy.symbols:
             if not view.tradeable(symbol):
