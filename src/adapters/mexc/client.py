@@ -38,9 +38,11 @@ class WallClock:
     """The machine's wall clock (epoch ms), used for request timestamps."""
 
     def now_ms(self) -> int:
+        """Return the epoch time in milliseconds."""
         return time.time_ns() // 1_000_000
 
     async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of real time."""
         await asyncio.sleep(seconds)
 
 
@@ -48,6 +50,7 @@ class _RedactUrls(logging.Filter):
     """Keep signatures out of httpx's own request log lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact URLs in the record's arguments; keep the record."""
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
             record.args = tuple(redact(str(a), ()) if isinstance(a, httpx.URL) else a
@@ -96,6 +99,7 @@ class MexcHttp:
 
     @property
     def has_keys(self) -> bool:
+        """Tell whether signed calls are possible."""
         return self._credentials is not None
 
     @property

@@ -28,9 +28,11 @@ class MonotonicClock:
     """A `Clock` on the monotonic timer, for pacing only (not for timestamps)."""
 
     def now_ms(self) -> int:
+        """Return the monotonic time in milliseconds."""
         return time.monotonic_ns() // 1_000_000
 
     async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of real time."""
         await asyncio.sleep(seconds)
 
 

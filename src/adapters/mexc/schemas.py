@@ -203,6 +203,7 @@ def parse_klines(data: Any) -> list[Candle]:
 def parse_depth(symbol: str, data: Any) -> OrderBook:
     """`GET /api/v3/depth` → OrderBook (bids best first, asks best first)."""
     def levels(key: str) -> tuple[BookLevel, ...]:
+        """Read one side of the book."""
         rows = _rows(_field(data, key, "depth"), f"depth {key}")
         try:
             return tuple(BookLevel(_to_dec(p, key, "depth"), _to_dec(q, key, "depth"))

@@ -129,6 +129,7 @@ async def _serve(sandbox: Sandbox, request: Request, handler: Handler, signed: b
 
 def _endpoint(sandbox: Sandbox, path: str) -> Any:
     async def endpoint(request: Request) -> Response:
+        """Dispatch one MEXC path by method."""
         found = ROUTES.get((request.method, path))
         if found is None:
             return _json({"code": -1, "msg": "Method Not Allowed"}, 405)
@@ -139,22 +140,26 @@ def _endpoint(sandbox: Sandbox, path: str) -> Any:
 
 def _admin_routes(sandbox: Sandbox) -> list[Route]:
     async def state(request: Request) -> Response:
+        """Show the sandbox's time, balances and request count."""
         balances = {key: {a: str(b.total) for a, b in (await ex.balances()).items()}
                     for key, ex in sandbox.exchanges.items()}
         return JSONResponse({"time_ms": sandbox.clock.now_ms(), "server_ms": sandbox.server_ms(),
                              "balances": balances, "requests": sandbox.requests})
 
     async def faults(request: Request) -> Response:
+        """Change faults from a JSON body of field names and values."""
         sandbox.faults.update(await request.json())
         return JSONResponse({"ok": True})
 
     async def deposit(request: Request) -> Response:
+        """Credit an account from a JSON body (asset, amount, optional api_key)."""
         body = await request.json()
         key = body.get("api_key") or next(iter(sandbox.exchanges))
         sandbox.deposit(key, str(body["asset"]), Decimal(str(body["amount"])))
         return JSONResponse({"ok": True})
 
     async def advance(request: Request) -> Response:
+        """Move the market clock forward by a JSON `seconds`."""
         sandbox.advance(float((await request.json())["seconds"]))
         return JSONResponse({"ok": True, "time_ms": sandbox.clock.now_ms()})
 

@@ -85,6 +85,7 @@ def kline(candle: Candle, interval: str) -> list[Any]:
 def depth(book: OrderBook, update_id: int) -> Json:
     """Return the `depth` answer, with its undocumented `timestamp`."""
     def levels(side: Iterable[Any]) -> list[list[str | None]]:
+        """Render one side of the book."""
         return [[text(level.price), text(level.qty)] for level in side]
 
     return {"lastUpdateId": update_id, "bids": levels(book.bids), "asks": levels(book.asks),

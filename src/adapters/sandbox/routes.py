@@ -31,11 +31,13 @@ class Call:
 
     @property
     def exchange(self) -> FakeExchange:
+        """Return the FakeExchange of the calling account (public calls: any)."""
         if self.account is None:
             return self.sandbox.public
         return self.sandbox.exchanges[self.account.api_key]
 
     def need(self, name: str) -> str:
+        """Return a mandatory parameter, or answer 700004."""
         value = self.params.get(name, "")
         if value == "":
             raise bad_request(700004, f"Mandatory parameter '{name}' was not sent, was "
@@ -43,6 +45,7 @@ class Call:
         return value
 
     def integer(self, name: str, default: int | None = None) -> int | None:
+        """Return an integer parameter (or `default`), or answer 33333."""
         value = self.params.get(name)
         if value in (None, ""):
             return default
@@ -52,6 +55,7 @@ class Call:
             raise bad_request(33333, f"param is error: {name}") from e
 
     def decimal(self, name: str) -> Decimal | None:
+        """Return a decimal parameter exactly, or answer 33333."""
         value = self.params.get(name)
         if value in (None, ""):
             return None
@@ -68,14 +72,17 @@ Handler = Callable[[Call], Awaitable[Body]]
 
 
 async def ping(call: Call) -> Body:
+    """Answer `GET /api/v3/ping`."""
     return {}
 
 
 async def server_time(call: Call) -> Body:
+    """Answer `GET /api/v3/time` with the (skewed) server clock."""
     return {"serverTime": call.sandbox.server_ms()}
 
 
 async def exchange_info(call: Call) -> Body:
+    """Answer `GET /api/v3/exchangeInfo` (all symbols, `symbol` or `symbols`)."""
     rules = await call.exchange.symbol_rules()
     wanted = call.params.get("symbols") or call.params.get("symbol")
     names = wanted.split(",") if wanted else sorted(rules)
@@ -85,12 +92,14 @@ async def exchange_info(call: Call) -> Body:
 
 
 async def default_symbols(call: Call) -> Body:
+    """Answer `GET /api/v3/defaultSymbols`: the API-tradeable symbols."""
     rules = await call.exchange.symbol_rules()
     names = sorted(s for s, r in rules.items() if r.api_tradeable)
     return render.envelope(names, call.sandbox.server_ms())
 
 
 async def self_symbols(call: Call) -> Body:
+    """Answer `GET /api/v3/selfSymbols`: the key's own pair list."""
     assert call.account is not None
     if call.account.symbols is not None:
         return render.envelope(list(call.account.symbols), call.sandbox.server_ms())
@@ -98,12 +107,14 @@ async def self_symbols(call: Call) -> Body:
 
 
 async def depth(call: Call) -> Body:
+    """Answer `GET /api/v3/depth`."""
     limit = min(call.integer("limit", 100) or 100, 5000)
     book = await call.exchange.order_book(call.need("symbol"), limit)
     return render.depth(book, call.sandbox.requests)
 
 
 async def klines(call: Call) -> Body:
+    """Answer `GET /api/v3/klines` (MEXC intervals only, `limit` ≤ 1000)."""
     symbol, interval = call.need("symbol"), call.need("interval")
     if interval not in KLINE_INTERVALS:
         raise bad_request(-1121, "Invalid interval.")
@@ -116,6 +127,7 @@ async def klines(call: Call) -> Body:
 
 
 async def ticker_24h(call: Call) -> Body:
+    """Answer `GET /api/v3/ticker/24hr` for one symbol or all."""
     tickers = await call.exchange.tickers_24h()
     now = call.sandbox.server_ms()
     symbol = call.params.get("symbol")
@@ -127,6 +139,7 @@ async def ticker_24h(call: Call) -> Body:
 
 
 async def account(call: Call) -> Body:
+    """Answer `GET /api/v3/account`."""
     assert call.account is not None
     return render.account(await call.exchange.balances(), call.account.can_withdraw)
 
@@ -144,6 +157,7 @@ def _order_request(call: Call) -> OrderRequest:
 
 
 async def new_order(call: Call) -> Body:
+    """Answer `POST /api/v3/order`: place, then ack without status (or lose the ack)."""
     assert call.account is not None
     request = _order_request(call)
     lost = False
@@ -163,6 +177,7 @@ async def new_order(call: Call) -> Body:
 
 
 async def order_test(call: Call) -> Body:
+    """Answer `POST /api/v3/order/test`: validate the parameters only."""
     _order_request(call)
     return {}
 
@@ -182,6 +197,7 @@ async def _find(call: Call, symbol: str) -> Order:
 
 
 async def query_order(call: Call) -> Body:
+    """Answer `GET /api/v3/order` (-2013 while a fresh order is hidden)."""
     assert call.account is not None
     order = await _find(call, call.need("symbol"))
     if call.sandbox.hidden(call.account.api_key, order.client_order_id):
@@ -190,6 +206,7 @@ async def query_order(call: Call) -> Body:
 
 
 async def cancel_order(call: Call) -> Body:
+    """Answer `DELETE /api/v3/order` with MEXC's pre-cancel status."""
     symbol = call.need("symbol")
     try:
         before = await _find(call, symbol)
@@ -200,10 +217,12 @@ async def cancel_order(call: Call) -> Body:
 
 
 async def open_orders(call: Call) -> Body:
+    """Answer `GET /api/v3/openOrders`."""
     return [render.order(o) for o in await call.exchange.open_orders(call.params.get("symbol"))]
 
 
 async def cancel_open_orders(call: Call) -> Body:
+    """Answer `DELETE /api/v3/openOrders` for up to 5 symbols."""
     answers = []
     for symbol in call.need("symbol").split(",")[:5]:
         for before in await call.exchange.open_orders(symbol):
@@ -213,6 +232,7 @@ async def cancel_open_orders(call: Call) -> Body:
 
 
 async def all_orders(call: Call) -> Body:
+    """Answer `GET /api/v3/allOrders`."""
     symbol = call.need("symbol")
     await call.exchange.symbol_rules()
     orders = [o for o in call.exchange.all_orders() if o.symbol == symbol]
@@ -221,6 +241,7 @@ async def all_orders(call: Call) -> Body:
 
 
 async def my_trades(call: Call) -> Body:
+    """Answer `GET /api/v3/myTrades` (≤ 100 rows, time window, orderId)."""
     symbol = call.need("symbol")
     start, end = call.integer("startTime"), call.integer("endTime")
     order_id = call.params.get("orderId")
@@ -232,6 +253,7 @@ async def my_trades(call: Call) -> Body:
 
 
 async def trade_fee(call: Call) -> Body:
+    """Answer `GET /api/v3/tradeFee` (rates as JSON numbers)."""
     fees = await call.exchange.trade_fees(call.need("symbol"))
     return render.trade_fee_body(fees.maker, fees.taker, call.sandbox.server_ms())
 
