@@ -15,7 +15,7 @@ from mexcore.positions import position_from_fills
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders
-from mexcore.values import Side
+from mexcore.values import Order, Side
 
 log = logging.getLogger(__name__)
 NAME = "portfolio_rebalance"
@@ -73,11 +73,17 @@ class PortfolioRebalancer:
             if leg.side is Side.SELL:
                 order = await self._orders.sell_value(view, leg.symbol, leg.quote_amount, reason)
             else:
-                order = await self._orders.buy(view, leg.symbol, leg.quote_amount, reason)
+                order = await self._buy(leg, reason)
         except SkipSymbol as e:
             log.warning("%s: %s", NAME, e)
             return False
         return not isinstance(order, BelowMinimum)
+
+    async def _buy(self, leg: RebalanceLeg, reason: str) -> Order | BelowMinimum:
+        # The sells brought in less than planned (spread, fees): buy with what is there.
+        view = await MarketView.load(self._deps.exchange)
+        free = view.free(view.rules[leg.symbol].quote)
+        return await self._orders.buy(view, leg.symbol, min(leg.quote_amount, free), reason)
 
 
 def _report(legs: list[RebalanceLeg]) -> str:
