@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -57,6 +57,9 @@ class FakeExchange:
         self.injector = FaultInjector(faults or Faults(seed=seed), clock)
         self._cache_minute = -1
         self._cache: dict[Any, Any] = {}
+        self._fills_seen = -1
+        self._fills_sorted: list[Fill] = []
+        self._fills_by_symbol: dict[str, list[Fill]] = {}
 
     @property
     def faults(self) -> Faults:
@@ -93,7 +96,7 @@ class FakeExchange:
 
     def all_fills(self) -> list[Fill]:
         """Return every fill of the account, in time order."""
-        return sorted(self.engine.fills, key=lambda f: (f.time_ms, int(f.trade_id[:-2])))
+        return list(self._index_fills())
 
     def last_price(self, symbol: str) -> Decimal:
         """Return the last traded price of `symbol` now."""
@@ -168,7 +171,8 @@ class FakeExchange:
         await self._enter("myTrades")
         self.engine.rules_for(symbol)
         oldest = max(since_ms or 0, self.clock.now_ms() - FILL_HISTORY_MS)
-        return [f for f in self.all_fills() if f.symbol == symbol and f.time_ms >= oldest]
+        self._index_fills()
+        return [f for f in self._fills_by_symbol.get(symbol, ()) if f.time_ms >= oldest]
 
     async def trade_fees(self, symbol: str) -> Fees:
         """Return the maker and taker rates of `symbol`."""
@@ -198,9 +202,21 @@ class FakeExchange:
             self._cache[key] = build()
         return cast(T, self._cache[key])
 
-    def _tickers(self) -> dict[str, Ticker24h]:
+    def _index_fills(self) -> list[Fill]:
+        # Sort and group the (append-only) fill list only when a fill was added since last time.
+        if len(self.engine.fills) != self._fills_seen:
+            self._fills_seen = len(self.engine.fills)
+            self._fills_sorted = sorted(
+                self.engine.fills, key=lambda f: (f.time_ms, int(f.trade_id[:-2])))
+            self._fills_by_symbol = {}
+            for fill in self._fills_sorted:
+                self._fills_by_symbol.setdefault(fill.symbol, []).append(fill)
+        return self._fills_sorted
+
+    def _tickers(self) -> Mapping[str, Ticker24h]:
         done = self._done()
-        return {s: self._ticker(s, done) for s in self.market.symbols if s in self.engine.rules}
+        symbols = [s for s in self.market.symbols if s in self.engine.rules]
+        return _LazyTickers(symbols, lambda symbol: self._ticker(symbol, done))
 
     def _ticker(self, symbol: str, done: int) -> Ticker24h:
         last, first, high, low, volume, quote_volume = self.market.ticker_values(symbol, done)
@@ -212,3 +228,29 @@ class FakeExchange:
             volume=amount_text(volume, self.market.qty_decimals(symbol)),
             quote_volume=amount_text(quote_volume), bid=top.best_bid, ask=top.best_ask,
         )
+
+
+class _LazyTickers(Mapping[str, Ticker24h]):
+    """The tickers of one minute, each built on first access (most ticks read only a few)."""
+
+    def __init__(self, symbols: Sequence[str], build: Callable[[str], Ticker24h]) -> None:
+        self._symbols = dict.fromkeys(symbols)
+        self._build = build
+        self._built: dict[str, Ticker24h] = {}
+
+    def __getitem__(self, symbol: str) -> Ticker24h:
+        found = self._built.get(symbol)
+        if found is None:
+            if symbol not in self._symbols:
+                raise KeyError(symbol)
+            found = self._built[symbol] = self._build(symbol)
+        return found
+
+    def __contains__(self, symbol: object) -> bool:
+        return symbol in self._symbols
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._symbols)
+
+    def __len__(self) -> int:
+        return len(self._symbols)
