@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from mexcore.money import format_decimal
@@ -9,6 +10,8 @@ from mexcore.ports import Clock, Exchange, Level, Notifier, Store
 from mexcore.values import Fill, Order
 
 CURSOR_KEY = "orders_reporter.last_ms"
+SEEN_KEY = "orders_reporter.seen_fills"
+LATE_MS = 3_600_000
 MAX_LINES = 30
 
 
@@ -24,14 +27,22 @@ class OrdersReporter:
         self._clock = clock
 
     async def tick(self) -> int:
-        """Send one report; return 1 (the action count)."""
+        """Send one report; return 1 (the action count).
+
+        A fill counts as new when the journal did not hold it at the last report, even if it
+        happened before (the monitors import fills up to a minute late); fills that reach the
+        journal more than `LATE_MS` after they happened are not reported.
+        """
         now = self._clock.now_ms()
         raw = self._store.get_state(CURSOR_KEY)
         since = int(raw) if raw else 0
+        seen = set(json.loads(self._store.get_state(SEEN_KEY) or "[]"))
         orders = await self._exchange.open_orders()
-        fills = [f for f in self._store.fills() if f.time_ms > since]
+        recent = [f for f in self._store.fills() if f.time_ms > since - LATE_MS]
+        fills = [f for f in recent if _key(f) not in seen]
         await self._notifier.send("orders", orders_report(orders, fills), Level.INFO)
         self._store.set_state(CURSOR_KEY, str(now))
+        self._store.set_state(SEEN_KEY, json.dumps(sorted(_key(f) for f in recent)))
         return 1
 
 
@@ -42,6 +53,10 @@ def orders_report(orders: Sequence[Order], fills: Sequence[Fill]) -> str:
     lines.append(f"Fills since the last report: {len(fills)}")
     lines += [_fill_line(f) for f in fills[-MAX_LINES:]]
     return "\n".join(lines)
+
+
+def _key(fill: Fill) -> str:
+    return f"{fill.symbol}:{fill.trade_id}"
 
 
 def _order_line(order: Order) -> str:
