@@ -16,9 +16,12 @@ import numpy as np
 from adapters.fake import FakeClock, FakeExchange, MarketData, RecordingNotifier, default_rules
 from adapters.fake.series import Floats, MinuteSeries
 from adapters.fake.store import InMemoryStore
+from mexcore.errors import OutcomeUnknown
 from mexcore.money import decimals_of
+from mexcore.ports import Store
 from mexcore.services.deps import ServiceDeps
-from mexcore.values import Fill, OrderIntent, OrderType, Side, SymbolRules
+from mexcore.state import PauseFlags
+from mexcore.values import Fill, Order, OrderIntent, OrderRequest, OrderType, Side, SymbolRules
 
 D = Decimal
 T0 = 1_700_006_400_000  # a 15-minute boundary
@@ -42,7 +45,7 @@ def flat(price: float, minutes: int = MINUTES) -> Floats:
 
 def wiggle(price: float, tick: float, minutes: int = MINUTES) -> Floats:
     """Return closes alternating between `price` and `price + tick` (RSI about 50)."""
-    return price + tick * (np.arange(minutes) % 2)
+    return np.asarray(price + tick * (np.arange(minutes) % 2), dtype=np.float64)
 
 
 def late_drop(price: float, tick: float, drop: float, minutes: int = MINUTES) -> Floats:
@@ -100,12 +103,59 @@ def flat_closes(symbols: Iterable[str]) -> dict[str, Floats]:
     return {s: flat(PRICES[s]) for s in symbols}
 
 
+@attrs.frozen
+class SentOrder:
+    """One request that reached the matching engine, who sent it, and the free quote around it."""
+
+    request: OrderRequest
+    runner: str
+    decided_ms: int
+    paused: bool
+    free_before: Decimal
+    free_after: Decimal
+
+
+class AuditedExchange(FakeExchange):
+    """A FakeExchange that remembers every order it was sent, for invariants over many runners.
+
+    `store` (set after construction) names the runner of each order from its journaled intent.
+    """
+
+    store: Store | None = None
+
+    def __init__(
+        self, clock: FakeClock, market: MarketData, rules: Mapping[str, SymbolRules]
+    ) -> None:
+        super().__init__(clock, market, rules)
+        self.sent: list[SentOrder] = []
+
+    async def place_order(self, request: OrderRequest) -> Order:
+        """Place like FakeExchange, recording the free quote balance just before and after."""
+        await self._enter("order")
+        quote = self.engine.rules_for(request.symbol).quote
+        before = self.engine.account.free(quote)
+        try:
+            state = self.engine.place(request, self.clock.now_ms())
+        finally:
+            self.sent.append(self._audit(request, before, self.engine.account.free(quote)))
+        if self.injector.answer_lost():
+            raise OutcomeUnknown(f"order {request.client_order_id}: answer lost (audit)")
+        return state.to_order()
+
+    def _audit(self, request: OrderRequest, before: Decimal, after: Decimal) -> SentOrder:
+        intent = self.store.intent(request.client_order_id) if self.store else None
+        runner = intent.runner if intent else "?"
+        paused = PauseFlags(self.store).is_paused(runner) if self.store else False
+        decided = intent.created_ms if intent else self.clock.now_ms()
+        return SentOrder(request, runner, decided, paused, before, after)
+
+
 @attrs.define
 class World:
     """One bot's fakes, wired: clock, exchange, store, notifier and the service deps."""
 
     clock: FakeClock
-    exchange: FakeExchange
+    exchange: AuditedExchange
     store: InMemoryStore
     notifier: RecordingNotifier
     deps: ServiceDeps
@@ -137,10 +187,11 @@ def world(
     """Wire fakes over a hand-made market, at NOW, with `balances` deposited."""
     rules = rules_for(closes, extra_rules)
     clock = FakeClock(NOW)
-    exchange = FakeExchange(clock, make_market(closes, rules, volumes), rules)
+    exchange = AuditedExchange(clock, make_market(closes, rules, volumes), rules)
     for asset, amount in (balances or {}).items():
         exchange.deposit(asset, amount)
     store, notifier = InMemoryStore(), RecordingNotifier()
+    exchange.store = store
     return World(clock, exchange, store, notifier,
                  ServiceDeps.build(exchange, store, notifier, clock))
 
@@ -165,6 +216,38 @@ def order_value(intent: OrderIntent) -> Decimal:
 def buys(intents: Iterable[OrderIntent], symbol: str | None = None) -> list[OrderIntent]:
     """Return the BUY intents (of one symbol)."""
     return [i for i in intents if i.side is Side.BUY and symbol in (None, i.symbol)]
+
+
+RESERVES = {"balance_monitor": D(2), "balancer_5050": D(20)}
+
+
+def request_value(request: OrderRequest) -> Decimal:
+    """Return what a request may spend: its quote amount, or quantity × limit price."""
+    if request.quote_qty is not None:
+        return request.quote_qty
+    return (request.quantity or D(0)) * (request.price or D(0))
+
+
+def broken_reserves(
+    sent: Iterable[SentOrder], reserves: Mapping[str, Decimal] = RESERVES
+) -> list[str]:
+    """Return each purchase decision whose USDC orders left less than its runner's reserve.
+
+    A decision is one runner's orders stamped with one time; what it left is the free USDC
+    before its first order minus what all its orders may spend (sent orders count, even
+    those the exchange refused: sending one was the mistake).
+    """
+    decisions: dict[tuple[str, int], list[SentOrder]] = {}
+    for order in sent:
+        r = order.request
+        if order.runner in reserves and r.side is Side.BUY and r.symbol.endswith("USDC"):
+            decisions.setdefault((order.runner, order.decided_ms), []).append(order)
+    broken = []
+    for (runner, when), orders in decisions.items():
+        spent = sum((request_value(o.request) for o in orders), D(0))
+        if orders[0].free_before - spent < reserves[runner]:
+            broken.append(f"{runner} at {when}: {orders[0].free_before} - {spent}")
+    return broken
 
 
 def is_maker(intent: OrderIntent) -> bool:
