@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from adapters.fake import MarketData
 from adapters.sandbox.auth import MexcError, RawRequest, authenticate, bad_request
-from adapters.sandbox.config import SandboxConfig
+from adapters.sandbox.config import SandboxAccount, SandboxConfig
 from adapters.sandbox.routes import ROUTES, Call, Handler
 from adapters.sandbox.state import Sandbox
 from mexcore.errors import (
@@ -118,13 +118,23 @@ async def _serve(sandbox: Sandbox, request: Request, handler: Handler, signed: b
     if error is not None:
         return mexc_error_response(error)
     try:
-        account = authenticate(raw, key, sandbox.accounts, sandbox.server_ms()) if signed \
-            else None
+        account = _signed_account(sandbox, raw, key) if signed else None
         return _json(await handler(Call(sandbox, params, account)))
     except MexcError as e:
         return mexc_error_response(e)
     except MexbotError as e:
         return mexc_error_response(translate(e))
+
+
+def _signed_account(sandbox: Sandbox, raw: RawRequest, key: str | None) -> SandboxAccount:
+    try:
+        account = authenticate(raw, key, sandbox.accounts, sandbox.judge_ms(key or ""))
+    except MexcError as e:
+        if e.code == 700003 and key:
+            sandbox.note_timestamp(key, None)
+        raise
+    sandbox.note_timestamp(account.api_key, int(raw.params()["timestamp"]))
+    return account
 
 
 def _endpoint(sandbox: Sandbox, path: str) -> Any:

@@ -22,6 +22,11 @@ class ReplayClock:
         self._timer = timer
         self._started = timer()
 
+    @property
+    def speed(self) -> float:
+        """How many replayed seconds pass per real second."""
+        return self._speed
+
     def now_ms(self) -> int:
         """Return the replayed time."""
         return self._start_ms + int((self._timer() - self._started) * 1000 * self._speed)

@@ -53,6 +53,7 @@ class Sandbox:
         self._unseen: dict[tuple[str, str], int] = {}
         self.requests = 0
         self.throttled = 0  # requests answered 429 by the limits
+        self._anchors: dict[str, tuple[int, float, int]] = {}
 
     def _open(self, account: SandboxAccount) -> FakeExchange:
         fake = FakeExchange(self.clock, self.market, seed=self.config.seed)
@@ -69,6 +70,31 @@ class Sandbox:
     def server_ms(self) -> int:
         """Return the server's clock, with any injected skew."""
         return self.clock.now_ms() + self.faults.clock_skew_ms
+
+    @property
+    def fast(self) -> bool:
+        """Tell whether the market replays at another speed than real time."""
+        return isinstance(self.clock, ReplayClock) and self.clock.speed != 1
+
+    def judge_ms(self, api_key: str) -> int:
+        """Return the time a key's request timestamp is judged against.
+
+        At speed 1 that is the server clock, as on MEXC. A faster replay outruns every
+        client's clock, so there a key's timestamps are judged by how much real time has
+        passed since its first accepted request (a skew fault or a 700003 resets that).
+        """
+        anchor = self._anchors.get(api_key)
+        if not self.fast or anchor is None or anchor[2] != self.faults.clock_skew_ms:
+            return self.server_ms()
+        timestamp, real_s, _ = anchor
+        return timestamp + int((time.monotonic() - real_s) * 1000)
+
+    def note_timestamp(self, api_key: str, timestamp: int | None) -> None:
+        """Remember a key's first accepted timestamp (fast replay), or forget it (None)."""
+        if timestamp is None:
+            self._anchors.pop(api_key, None)
+        elif self.fast and api_key not in self._anchors:
+            self._anchors[api_key] = (timestamp, time.monotonic(), self.faults.clock_skew_ms)
 
     def deposit(self, api_key: str, asset: str, amount: Decimal) -> None:
         """Credit an account (the sandbox's stand-in for a deposit)."""
