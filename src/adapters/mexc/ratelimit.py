@@ -68,7 +68,7 @@ class RateLimiter:
     """Pace calls within MEXC's budgets; `acquire` before each request, `backoff` on 429."""
 
     clock: Clock = attrs.field(factory=MonotonicClock)
-    requests_per_s: float = 18.0
+    requests_per_s: float = 15.0
     orders_per_s: float = 10.0
     endpoint_weight: int = 500
     endpoint_window_s: float = 10.0

@@ -32,7 +32,7 @@ class MexcSettings:
     timeout_s: float = attrs.field(default=10.0, validator=_positive)
     read_attempts: int = attrs.field(default=4, validator=_positive)
     rules_ttl_s: float = attrs.field(default=300.0, validator=_positive)
-    max_requests_per_s: float = attrs.field(default=18.0, validator=_positive)
+    max_requests_per_s: float = attrs.field(default=15.0, validator=_positive)
     max_orders_per_s: float = attrs.field(default=10.0, validator=_positive)
     max_wait_s: float = attrs.field(default=30.0, validator=_positive)
     repost_when_absent: bool = False
