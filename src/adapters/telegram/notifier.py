@@ -130,7 +130,9 @@ class TelegramNotifier:
                 await self._task
             self._task = None
         if self._owns_bot:
-            await self._bot.shutdown()
+            # The bot was never initialize()d (that calls getMe, which an outage would fail),
+            # so Bot.shutdown() would skip closing its connections: close them here.
+            await self._bot.request.shutdown()
 
     def _put(self, envelope: Envelope) -> None:
         self._outbox.put(envelope)
@@ -152,6 +154,9 @@ class TelegramNotifier:
     async def _attempt(self, envelope: Envelope) -> None:
         try:
             await self._deliver(envelope)
+        except asyncio.CancelledError:
+            self._outbox.put_back(envelope)
+            raise
         except RetryAfter as e:
             seconds = retry_after_seconds(e)
             log.warning("telegram: flood control, retrying in %s s", seconds)

@@ -111,14 +111,18 @@ class Outbox:
         self._recent_sends.append(now_ms)
         self._failures = 0
 
+    def put_back(self, envelope: Envelope) -> None:
+        """Return an envelope whose delivery was interrupted to the head of the queue."""
+        self._queue.appendleft(envelope)
+
     def retry_after(self, envelope: Envelope, seconds: float, now_ms: int) -> None:
         """Put back an envelope Telegram refused with 429 and hold everything `seconds`."""
-        self._queue.appendleft(envelope)
+        self.put_back(envelope)
         self._paused_until_ms = max(self._paused_until_ms, now_ms + int(seconds * 1000))
 
     def failed(self, envelope: Envelope, now_ms: int) -> int:
         """Put back an envelope lost to a network error; back off exponentially; return the ms."""
-        self._queue.appendleft(envelope)
+        self.put_back(envelope)
         delay_s = min(
             self.limits.backoff_initial_s * 2 ** min(self._failures, 20), self.limits.backoff_max_s
         )

@@ -17,6 +17,12 @@ from adapters.telegram.outbox import OutboxLimits
 from adapters.telegram.panel import StaticControlPanel
 
 
+@pytest.fixture(autouse=True)
+def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to python-telegram-bot's coming timedelta periods (else it warns on RetryAfter)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[FakeTelegramServer]:
     """Serve the fake Bot API on an ephemeral 127.0.0.1 port."""
