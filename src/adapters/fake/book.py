@@ -39,6 +39,21 @@ def _level_qty(model: BookModel, base_qty: float, level: int, qty_dp: int) -> De
     return Decimal(max(1, steps)).scaleb(-qty_dp)
 
 
+def _half_spread_ticks(price_ticks: int, model: BookModel) -> int:
+    return max(1, math.ceil(price_ticks * model.spread_bps / 20_000))
+
+
+def best_prices(price: float, price_dp: int, model: BookModel) -> tuple[Decimal | None, Decimal]:
+    """Return the best bid (None when it would not be positive) and best ask of the book.
+
+    The same prices as the first levels of `synthesise_book`, without building the book.
+    """
+    p = _ticks(price, price_dp)
+    half = _half_spread_ticks(p, model)
+    bid = Decimal(p - half).scaleb(-price_dp) if p - half > 0 else None
+    return bid, Decimal(p + half).scaleb(-price_dp)
+
+
 def synthesise_book(
     symbol: str,
     price: float,
@@ -54,7 +69,7 @@ def synthesise_book(
     """
     price_dp, qty_dp = decimals
     p = _ticks(price, price_dp)
-    half = max(1, math.ceil(p * model.spread_bps / 20_000))
+    half = _half_spread_ticks(p, model)
     gap = max(1, round(p * model.level_gap_bps / 10_000))
     base_qty = max(avg_volume * model.depth_share, model.min_level_quote / max(price, 1e-12))
     depth = max(1, min(limit, model.levels))

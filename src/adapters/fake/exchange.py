@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from adapters.fake.book import BookModel
+from adapters.fake.book import BookModel, best_prices
 from adapters.fake.engine import MatchingEngine, MxDeduction
 from adapters.fake.faults import FaultInjector, Faults
 from adapters.fake.loader import load_market_data
@@ -221,12 +221,12 @@ class FakeExchange:
     def _ticker(self, symbol: str, done: int) -> Ticker24h:
         last, first, high, low, volume, quote_volume = self.market.ticker_values(symbol, done)
         dp = self.market.price_decimals(symbol)
-        top = self.engine.book(symbol, done, 1)
+        bid, ask = best_prices(last, dp, self.engine.book_model)
         return Ticker24h(
             symbol=symbol, last_price=price_text(last, dp), open_price=price_text(first, dp),
             high=price_text(high, dp), low=price_text(low, dp),
             volume=amount_text(volume, self.market.qty_decimals(symbol)),
-            quote_volume=amount_text(quote_volume), bid=top.best_bid, ask=top.best_ask,
+            quote_volume=amount_text(quote_volume), bid=bid, ask=ask,
         )
 
 

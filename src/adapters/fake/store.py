@@ -20,6 +20,7 @@ class InMemoryStore:
         self._intents: dict[str, OrderIntent] = {}
         self._state: dict[str, str] = {}
         self._snapshots: dict[int, PortfolioSnapshot] = {}
+        self._sorted_fills: dict[str | None, list[Fill]] = {}  # cleared when a fill is added
 
     def record_fills(self, fills: Iterable[Fill]) -> int:
         """Add fills not yet journaled (unique by symbol and trade id); return how many."""
@@ -29,12 +30,17 @@ class InMemoryStore:
             if key not in self._fills:
                 self._fills[key] = fill
                 added += 1
+        if added:
+            self._sorted_fills.clear()
         return added
 
     def fills(self, symbol: str | None = None) -> Sequence[Fill]:
         """Return journaled fills, oldest first."""
-        chosen = [f for f in self._fills.values() if symbol is None or f.symbol == symbol]
-        return sorted(chosen, key=lambda f: f.time_ms)
+        found = self._sorted_fills.get(symbol)
+        if found is None:
+            chosen = [f for f in self._fills.values() if symbol is None or f.symbol == symbol]
+            found = self._sorted_fills[symbol] = sorted(chosen, key=lambda f: f.time_ms)
+        return list(found)
 
     def save_intent(self, intent: OrderIntent) -> None:
         """Insert or replace the intent with this client order id."""

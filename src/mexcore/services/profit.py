@@ -36,6 +36,7 @@ class ProfitTaker:
         self._runner = runner
         self._store, self._notifier, self._clock = deps.store, deps.notifier, deps.clock
         self._executor, self._funds = deps.executor, deps.funds
+        self._positions: dict[str, tuple[tuple[str, ...], Position]] = {}
 
     def position(self, symbol: str, view: MarketView) -> Position | None:
         """Return the average-cost position of `symbol` from the fill journal."""
@@ -43,7 +44,16 @@ class ProfitTaker:
         fills = self._store.fills(symbol)
         if rules is None or not fills:
             return None
-        return position_from_fills(fills, rules.base, rules.quote, _fee_prices(view, rules.quote))
+        if any(f.fee and f.fee_asset not in (rules.base, rules.quote) for f in fills):
+            prices = _fee_prices(view, rules.quote)  # a fee in a third asset needs its price
+            return position_from_fills(fills, rules.base, rules.quote, prices)
+        # Without third-asset fees the position depends on the fills alone: fold them once.
+        key = (rules.base, rules.quote, *(f.trade_id for f in fills))
+        found = self._positions.get(symbol)
+        if found is None or found[0] != key:
+            found = self._positions[symbol] = (key, position_from_fills(
+                fills, rules.base, rules.quote))
+        return found[1]
 
     async def take(
         self, symbol: str, view: MarketView, threshold: Decimal, factor: Decimal
