@@ -113,6 +113,8 @@ class SentOrder:
     paused: bool
     free_before: Decimal
     free_after: Decimal
+    last_price: Decimal
+    reason: str = ""
 
 
 class AuditedExchange(FakeExchange):
@@ -147,7 +149,9 @@ class AuditedExchange(FakeExchange):
         runner = intent.runner if intent else "?"
         paused = PauseFlags(self.store).is_paused(runner) if self.store else False
         decided = intent.created_ms if intent else self.clock.now_ms()
-        return SentOrder(request, runner, decided, paused, before, after)
+        last = self.market.last_price(request.symbol, self.market.completed(self.clock.now_ms()))
+        return SentOrder(request, runner, decided, paused, before, after, last,
+                         intent.reason if intent else "")
 
 
 @attrs.define
@@ -240,6 +244,8 @@ def broken_reserves(
     decisions: dict[tuple[str, int], list[SentOrder]] = {}
     for order in sent:
         r = order.request
+        if is_requote(order):
+            continue  # re-prices an order already counted, spending no more (own test)
         if order.runner in reserves and r.side is Side.BUY and r.symbol.endswith("USDC"):
             decisions.setdefault((order.runner, order.decided_ms), []).append(order)
     broken = []
@@ -248,6 +254,11 @@ def broken_reserves(
         if orders[0].free_before - spent < reserves[runner]:
             broken.append(f"{runner} at {when}: {orders[0].free_before} - {spent}")
     return broken
+
+
+def is_requote(order: SentOrder) -> bool:
+    """Tell whether an order re-prices a resting maker order (rather than a new decision)."""
+    return order.reason.startswith("requote")
 
 
 def is_maker(intent: OrderIntent) -> bool:
