@@ -102,7 +102,7 @@ class BotCommands:
             return
         question = (
             f"Sell all free <b>{esc(asset)}</b> ({views.amount(holding.free)} ≈ "
-            f"{views.amount(holding.value_usdt, views._CENT)} USDT) now?"
+            f"{views.amount(holding.value_usdt, views.CENT)} USDT) now?"
         )
         await self._ask_to_confirm(update, PendingKind.SELL, asset, question)
 

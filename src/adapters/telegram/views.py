@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dtm
 from collections.abc import Sequence
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from adapters.telegram.markup import esc
 from adapters.telegram.panel import (
@@ -17,21 +17,25 @@ from adapters.telegram.panel import (
 from mexcore.money import format_decimal
 from mexcore.values import Fill, Order
 
-_CENT = Decimal("0.01")
+CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
 
 
 def amount(value: Decimal, step: Decimal | None = None) -> str:
     """Format money exactly, or rounded half-even to `step` (2.345 at 0.01 → '2.34')."""
-    if step is not None:
-        value = value.quantize(step, rounding=ROUND_HALF_EVEN)
-    return format_decimal(value)
+    if step is None:
+        return format_decimal(value)
+    try:
+        rounded = value.quantize(step, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:
+        return format_decimal(value)
+    return format(abs(rounded) if rounded == 0 else rounded, "f")
 
 
-def signed(value: Decimal, step: Decimal = _CENT) -> str:
+def signed(value: Decimal, step: Decimal = CENT) -> str:
     """Format with an explicit sign ('+1.50', '-0.20', '0')."""
     text = amount(value, step)
-    return f"+{text}" if value.quantize(step) > 0 else text
+    return text if text.startswith("-") or Decimal(text) == 0 else f"+{text}"
 
 
 def percent(fraction: Decimal) -> str:
@@ -83,11 +87,11 @@ def format_portfolio(view: PortfolioView) -> str:
         line = f"<b>{esc(h.asset)}</b> {amount(h.free)}"
         if h.locked:
             line += f" (+{amount(h.locked)} locked)"
-        line += f" ≈ {amount(h.value_usdt, _CENT)} USDT · {percent(h.weight)}"
+        line += f" ≈ {amount(h.value_usdt, CENT)} USDT · {percent(h.weight)}"
         if h.target_weight is not None:
             line += f" (target {percent(h.target_weight)})"
         lines.append(line)
-    lines.append(f"<b>Total</b> ≈ {amount(view.total_usdt, _CENT)} USDT")
+    lines.append(f"<b>Total</b> ≈ {amount(view.total_usdt, CENT)} USDT")
     return "\n".join(lines)
 
 
@@ -124,7 +128,7 @@ def format_autobuy(view: AutobuyView, now_ms: int) -> str:
     for p in view.purchases:
         lines.append(
             f"{moment(p.time_ms, now_ms)} {esc(p.runner)}: {esc(p.symbol)} "
-            f"{amount(p.base_qty)} for {amount(p.quote_qty, _CENT)} @ {amount(p.price)}"
+            f"{amount(p.base_qty)} for {amount(p.quote_qty, CENT)} @ {amount(p.price)}"
         )
     if not view.purchases:
         lines.append("none")

@@ -20,7 +20,7 @@ from adapters.telegram.views import format_config
         ("/start", "mexbot commands"),
         ("/help", "/rebalance — restore the target allocation"),
         ("/status", "alts_monitor ▶️ running"),
-        ("/portfolio", "Total ≈ 600 USDT"),
+        ("/portfolio", "Total ≈ 600.00 USDT"),
         ("/pnl", "BTC 0.0031 @ 61250.5 · realised +1.25 · unrealised +0.84"),
         ("/autobuy", "BTC_USDC score 3 — close under the lower band; volume ×2.4 & rising"),
         ("/orders", "BUY LIMIT_MAKER BTCUSDC 0.0002 @ 61400"),

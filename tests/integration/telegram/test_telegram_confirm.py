@@ -28,7 +28,7 @@ async def test_sell_asks_first_and_sells_after_confirm(
 async def test_prompt_shows_the_amount_and_the_expiry(server: FakeTelegramServer, bot: App) -> None:
     prompt = await ask(server, "/sell ETH")
 
-    assert "Sell all free ETH (0.052 ≈ 158.6 USDT) now?" in plain_text(prompt.text)
+    assert "Sell all free ETH (0.052 ≈ 158.60 USDT) now?" in plain_text(prompt.text)
     assert "Expires in 60 s." in plain_text(prompt.text)
 
 
