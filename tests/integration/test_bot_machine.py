@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import heapq
+import itertools
 from collections import Counter
 from decimal import Decimal
 
@@ -160,7 +161,7 @@ class BotMachine(RuleBasedStateMachine):
                             if i.runner == runner and i.symbol != "USDCUSDT"
                             and not i.reason.startswith("requote")
                             and i.status is not IntentStatus.REJECTED})
-            gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(times)]
             assert all(gap >= cooldown_ms for gap in gaps), (runner, gaps)
 
     @invariant()
