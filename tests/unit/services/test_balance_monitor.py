@@ -236,3 +236,14 @@ async def test_balance_monitor_without_top_up_leaves_usdt_alone() -> None:
     await _monitor(w, top_up_from_usdt=False).tick()
 
     assert w.intents() == []
+
+
+async def test_balance_monitor_does_not_buy_a_pumped_asset() -> None:
+    pumped = rising(26000.0, 3.0, 0)  # +3 a minute: about +17 % over the last 24 h
+    w = _world("52", BTCUSDC=pumped)
+
+    await _monitor(w).tick()
+
+    [intent] = w.intents()
+    assert intent.symbol == "ETHUSDC"
+    assert D("19.9") <= order_value(intent) <= D(20)  # its 40 % share, not more
