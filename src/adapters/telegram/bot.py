@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dtm
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -94,7 +95,9 @@ async def start_bot(app: App, poll_interval_s: float = 0.0, poll_timeout_s: floa
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(
-        poll_interval=poll_interval_s, timeout=int(poll_timeout_s), drop_pending_updates=True
+        poll_interval=poll_interval_s,
+        timeout=dtm.timedelta(seconds=poll_timeout_s),
+        drop_pending_updates=True,
     )
 
 
