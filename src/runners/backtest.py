@@ -1,0 +1,153 @@
+"""`mexbot backtest`: recorded candles replayed through the whole bot, with a report and charts.
+
+The same services as `sim` and `run`, on the FakeExchange and a FakeClock, over a chosen period
+(`--from`/`--to`, UTC) of a folder of `SYMBOL-1m.csv[.gz]` files (default: the bundled data).
+Deterministic for the same data, configuration and seed. Writes `report.txt`, `report.json`
+(every number and every trade) and four PNG charts into `--out`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from adapters.fake import ConsoleNotifier, load_market_data
+from adapters.fake.market import MarketData
+from adapters.fake.store import InMemoryStore
+from mexcore.config import load_config
+from mexcore.policies import BotConfig
+from runners.backtest_charts import write_charts
+from runners.backtest_output import render_report, report_json
+from runners.backtest_report import BacktestReport, build_report
+from runners.settings import read_toml
+from runners.sim import DAY_MS, WARM_UP_MS, SimOptions, SimRun, run_sim
+
+DEFAULT_OUT = Path("backtest-out")
+MIN_MARKET_MS = 4 * WARM_UP_MS  # run_sim warms up min(1 day, span / 4)
+
+
+@attrs.frozen
+class BacktestOptions:
+    """What to replay: data folder (None: bundled), period in epoch ms (None: all), seed."""
+
+    data: Path | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
+    seed: int = 1
+    progress: bool = True
+
+
+@attrs.frozen
+class Backtest:
+    """A finished backtest: the report, the run it came from and its market data."""
+
+    report: BacktestReport
+    run: SimRun
+    market: MarketData
+
+
+def parse_time_ms(text: str, *, end_of_day: bool = False) -> int:
+    """Parse a UTC date (`2023-04-01`) or ISO time (`2023-04-01T12:00`) into epoch ms.
+
+    With `end_of_day`, a bare date means the end of that day (the next midnight).
+    """
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    time_ms = int(moment.timestamp() * 1000)
+    is_bare_date = len(text.strip()) == 10
+    return time_ms + DAY_MS if end_of_day and is_bare_date else time_ms
+
+
+def load_backtest_market(options: BacktestOptions) -> tuple[MarketData, int]:
+    """Load the period's candles plus a day of warm-up; return them and where the data ends.
+
+    Only the period is ever replayed. When the data ends less than three days after the start,
+    the market is padded with flat minutes (never replayed) so that the warm-up stays one day.
+    """
+    if options.data is not None and not options.data.is_dir():
+        raise FileNotFoundError(f"backtest data folder not found: {options.data}")
+    start = None if options.start_ms is None else options.start_ms - WARM_UP_MS
+    market = load_market_data(options.data, start_ms=start, seed=options.seed)
+    data_end = market.end_ms
+    if market.end_ms - market.start_ms < MIN_MARKET_MS:
+        market = load_market_data(options.data, start_ms=market.start_ms,
+                                  end_ms=market.start_ms + MIN_MARKET_MS, seed=options.seed)
+    return market, data_end
+
+
+async def run_backtest(
+    config: BotConfig, options: BacktestOptions, loaded: tuple[MarketData, int] | None = None
+) -> Backtest:
+    """Run every enabled runner over the period and build the report."""
+    market, data_end = loaded or load_backtest_market(options)
+    end = data_end if options.end_ms is None else min(options.end_ms, data_end)
+    start = market.start_ms + WARM_UP_MS  # run_sim starts there: the market spans ≥ 4 days
+    days = (Decimal(max(0, end - start)) + Decimal("0.5")) / DAY_MS  # int(days × DAY) = span
+    sim_options = SimOptions(days=days, seed=options.seed, progress=options.progress)
+    store = InMemoryStore()
+    notifier = ConsoleNotifier(sys.stderr, quiet=True)  # only errors, on stderr
+    run = await run_sim(attrs.evolve(config, mode="sim"), sim_options, notifier, store, market)
+    report = build_report(run, store, market, dict(config.sim.start_balances))
+    return Backtest(report, run, market)
+
+
+def write_outputs(backtest: Backtest, out_dir: Path, charts: bool = True) -> list[Path]:
+    """Write report.txt, report.json and (unless `charts` is off) the PNG charts."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text_path, json_path = out_dir / "report.txt", out_dir / "report.json"
+    text_path.write_text(render_report(backtest.report) + "\n", encoding="utf-8")
+    data: dict[str, Any] = report_json(backtest.report)
+    json_path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    pictures = write_charts(backtest.report, backtest.market, out_dir) if charts else []
+    return [text_path, json_path, *pictures]
+
+
+def add_backtest_parser(subparsers: Any) -> None:
+    """Add the `backtest` command and its options to the CLI's subparsers."""
+    parser = subparsers.add_parser("backtest", help="replay recorded candles; report and charts")
+    parser.add_argument("--config", type=Path, default=None, help="mexbot.toml (optional)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="folder of SYMBOL-1m.csv[.gz] files (default: bundled data)")
+    parser.add_argument("--from", dest="from_", default=None,
+                        help="start, UTC date or ISO time (default: data start + 1 day warm-up)")
+    parser.add_argument("--to", default=None,
+                        help="end, UTC; a bare date includes that whole day (default: data end)")
+    parser.add_argument("--seed", type=int, default=None, help="default: [sim] seed")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the files")
+    parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOptions:
+    """Merge the command line with the [sim] section (the command line wins)."""
+    return BacktestOptions(
+        data=args.data,
+        start_ms=None if args.from_ is None else parse_time_ms(args.from_),
+        end_ms=None if args.to is None else parse_time_ms(args.to, end_of_day=True),
+        seed=args.seed if args.seed is not None else config.sim.seed,
+        progress=not args.quiet,
+    )
+
+
+def backtest_command(args: argparse.Namespace) -> int:
+    """Run `mexbot backtest`: print the report and write its files; return the exit code."""
+    config = load_config(read_toml(args.config))
+    options = backtest_options(config, args)
+    where = options.data or "bundled data"
+    print(f"mexbot backtest on {where}, seed {options.seed}", file=sys.stderr)
+    backtest = asyncio.run(run_backtest(config, options))
+    paths = write_outputs(backtest, args.out, charts=not args.no_charts)
+    print(render_report(backtest.report))
+    days = (backtest.run.end_ms - backtest.run.start_ms) / DAY_MS
+    print(f"Simulated {days:.2f} days in {backtest.run.wall_s:.1f} s of wall time.")
+    print("Wrote " + ", ".join(str(p) for p in paths))
+    return 0

@@ -1,0 +1,117 @@
+"""Backtest charts as PNG files (matplotlib Agg canvas, no display, no pyplot).
+
+value.png (portfolio vs holding), drawdown.png, allocation.png (stacked USDT value by asset),
+trades_btc.png (BTC trades marked on the BTC price). Floats are used for drawing only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+
+from adapters.fake.market import MINUTE_MS, MarketData
+from mexcore.values import Side
+from runners.backtest_metrics import drawdowns
+from runners.backtest_report import BacktestReport, ValuePoint
+
+BTC_SYMBOLS = ("BTCUSDT", "BTCUSDC")
+STABLE_FIRST = ("USDT", "USDC")
+
+
+def _figure() -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(10, 4.5), dpi=110)
+    FigureCanvasAgg(figure)
+    return figure, figure.add_subplot()
+
+
+def _finish(figure: Figure, axes: Axes, title: str, path: Path) -> Path:
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.set_title(title)
+    axes.grid(visible=True, alpha=0.3)
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(loc="best", fontsize="small")
+    figure.tight_layout()
+    figure.savefig(path, format="png")
+    return path
+
+
+def _times(series: Sequence[ValuePoint]) -> np.ndarray:
+    return np.array([p.time_ms for p in series], dtype="datetime64[ms]")
+
+
+def value_chart(report: BacktestReport, path: Path) -> Path:
+    """Draw the portfolio value and the value of holding the start balances."""
+    figure, axes = _figure()
+    times = _times(report.series)
+    axes.plot(times, [float(p.value) for p in report.series], label="bot", linewidth=1.6)
+    axes.plot(times, [float(p.hold) for p in report.series], label="hold start balances",
+              linewidth=1.2, linestyle="--")
+    axes.set_ylabel("USDT")
+    return _finish(figure, axes, f"Portfolio value (return {report.total_return:+.2%}, "
+                   f"holding {report.hold_return:+.2%})", path)
+
+
+def drawdown_chart(report: BacktestReport, path: Path) -> Path:
+    """Draw the drawdown from the running peak, in percent."""
+    figure, axes = _figure()
+    times = _times(report.series)
+    depth = [float(d) * 100 for d in drawdowns([p.value for p in report.series])]
+    axes.fill_between(times, depth, 0, color="tab:red", alpha=0.35, step="post")
+    axes.plot(times, depth, color="tab:red", linewidth=0.8)
+    axes.set_ylabel("% below peak")
+    return _finish(figure, axes, f"Drawdown (max {report.drawdown.fraction:.2%})", path)
+
+
+def allocation_chart(report: BacktestReport, path: Path) -> Path:
+    """Draw the USDT value of each asset over time, stacked (stables at the bottom)."""
+    figure, axes = _figure()
+    times = _times(report.series)
+    seen = {a for p in report.series for a in p.assets}
+    assets = [a for a in STABLE_FIRST if a in seen] + sorted(seen - set(STABLE_FIRST))
+    stacks = [[float(p.assets.get(a, 0)) for p in report.series] for a in assets]
+    if stacks:
+        axes.stackplot(times, *stacks, labels=assets, step="post", alpha=0.85)
+        axes.legend(loc="upper left", fontsize="small", ncol=min(6, len(assets)))
+    axes.set_ylabel("USDT")
+    return _finish(figure, axes, "Allocation over time (value by asset)", path)
+
+
+def btc_trades_chart(report: BacktestReport, market: MarketData, path: Path) -> Path:
+    """Draw the BTC/USDT close and mark every BTC buy (▲) and sell (▼) at its price."""
+    figure, axes = _figure()
+    symbol = next((s for s in BTC_SYMBOLS if market.has(s)), None)
+    if symbol is not None:
+        first = max(0, market.completed(report.start_ms))
+        stop = max(first + 1, market.completed(report.end_ms))
+        close = market.get(symbol).close[first:stop]
+        times = np.array([market.minute_open_ms(first) + i * MINUTE_MS for i in
+                          range(len(close))], dtype="datetime64[ms]")
+        axes.plot(times, close, linewidth=0.7, color="tab:gray", label=f"{symbol} close")
+    for side, marker, color in ((Side.BUY, "^", "tab:green"), (Side.SELL, "v", "tab:red")):
+        fills = [t.fill for t in report.trades
+                 if t.fill.symbol in BTC_SYMBOLS and t.fill.side is side]
+        if fills:
+            axes.scatter(np.array([f.time_ms for f in fills], dtype="datetime64[ms]"),
+                         [float(f.price) for f in fills], marker=marker, color=color, s=36,
+                         zorder=3, label=f"{side.value.lower()} ({len(fills)})")
+    axes.set_ylabel("price")
+    return _finish(figure, axes, "BTC trades on the BTC price", path)
+
+
+def write_charts(report: BacktestReport, market: MarketData, out_dir: Path) -> list[Path]:
+    """Write the four PNG charts into `out_dir`; return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        value_chart(report, out_dir / "value.png"),
+        drawdown_chart(report, out_dir / "drawdown.png"),
+        allocation_chart(report, out_dir / "allocation.png"),
+        btc_trades_chart(report, market, out_dir / "trades_btc.png"),
+    ]
