@@ -64,7 +64,7 @@ def drawdown_chart(report: BacktestReport, path: Path) -> Path:
     figure, axes = _figure()
     times = _times(report.series)
     depth = [float(d) * 100 for d in drawdowns([p.value for p in report.series])]
-    axes.fill_between(times, depth, 0, color="tab:red", alpha=0.35, step="post")
+    axes.fill_between(times, depth, 0, color="tab:red", alpha=0.35)
     axes.plot(times, depth, color="tab:red", linewidth=0.8)
     axes.set_ylabel("% below peak")
     return _finish(figure, axes, f"Drawdown (max {report.drawdown.fraction:.2%})", path)
