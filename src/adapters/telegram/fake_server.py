@@ -82,6 +82,7 @@ class FakeTelegramServer:
         self.calls: list[RecordedCall] = []
         self.faults: deque[Fault] = deque()
         self.outage = False
+        self.outage_exempt: set[str] = set()
         self.errors_served = 0
         self.port = 0
         self._updates: list[JSON] = []
@@ -206,7 +207,7 @@ class FakeTelegramServer:
         return JSONResponse({"ok": True, "result": result})
 
     def _take_fault(self, method: str) -> JSONResponse | None:
-        if self.outage:
+        if self.outage and method not in self.outage_exempt:
             return _error(502, "Bad Gateway")
         for fault in self.faults:
             matches = method == fault.method if fault.method else method != "getUpdates"
