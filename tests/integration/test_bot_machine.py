@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from tests.unit.services.support import (
     AuditedExchange,
     SentOrder,
@@ -106,10 +106,13 @@ class BotMachine(RuleBasedStateMachine):
         self.queue = [(self.clock.now_ms(), i) for i in range(len(self.loops))]
         self.pauses = PauseFlags(self.store)
 
-    @precondition(lambda self: bool(self.loops))
-    @rule(seconds=st.integers(30, 3600))
+    @rule(seconds=st.integers(30, 900))
     def advance(self, seconds: int) -> None:
         self.aio.run_until_complete(self._run_until(self.clock.now_ms() + seconds * 1000))
+
+    @rule(seconds=st.integers(900, 4 * 3600))
+    def advance_long(self, seconds: int) -> None:
+        self.advance(seconds)
 
     async def _run_until(self, end_ms: int) -> None:
         while self.queue and self.queue[0][0] < end_ms:
@@ -120,17 +123,13 @@ class BotMachine(RuleBasedStateMachine):
             heapq.heappush(self.queue, (max(report.next_ms, due + 1), index))
         self.clock.advance_to(max(end_ms, self.clock.now_ms()))
 
-    @precondition(lambda self: bool(self.loops))
-    @rule(runner=st.sampled_from((None, *RUNNERS)))
-    def pause(self, runner: str | None) -> None:
-        self.pauses.pause(runner)
+    @rule(runner=st.sampled_from((None, *RUNNERS)), paused=st.booleans())
+    def pause_or_resume(self, runner: str | None, paused: bool) -> None:
+        if paused:
+            self.pauses.pause(runner)
+        else:
+            self.pauses.resume(runner)
 
-    @precondition(lambda self: bool(self.loops))
-    @rule(runner=st.sampled_from((None, *RUNNERS)))
-    def resume(self, runner: str | None) -> None:
-        self.pauses.resume(runner)
-
-    @precondition(lambda self: bool(self.loops))
     @rule(data=st.data(), asset=st.sampled_from(sorted(DEPOSITS)))
     def deposit(self, data: st.DataObject, asset: str) -> None:
         self.exchange.deposit(asset, data.draw(amounts(asset)))
@@ -139,13 +138,12 @@ class BotMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_reserve_is_broken(self) -> None:
-        if self.loops:
-            assert broken_reserves(self.exchange.sent) == []
+        assert broken_reserves(self.exchange.sent) == []
 
     @invariant()
     def no_cap_is_exceeded(self) -> None:
         totals: Counter[tuple[str, int]] = Counter()
-        for order in self.exchange.sent if self.loops else ():
+        for order in self.exchange.sent:
             cap = CAPS.get(order.runner)
             if cap is None or order.request.side is not Side.BUY:
                 continue
@@ -156,7 +154,7 @@ class BotMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_cooldown_is_skipped(self) -> None:
-        for runner, cooldown_ms in COOLDOWNS_MS.items() if self.loops else ():
+        for runner, cooldown_ms in COOLDOWNS_MS.items():
             times = sorted({i.created_ms for i in self.store.intents()
                             if i.runner == runner and i.symbol != "USDCUSDT"
                             and not i.reason.startswith("requote")
@@ -166,23 +164,23 @@ class BotMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_order_keeps_the_exchange_rules(self) -> None:
-        for order in self.exchange.sent if self.loops else ():
+        for order in self.exchange.sent:
             assert rule_problems(order, self.exchange.rules[order.request.symbol]) == []
-        for intent in self.store.intents([IntentStatus.REJECTED]) if self.loops else ():
+        for intent in self.store.intents([IntentStatus.REJECTED]):
             assert any(h in intent.reason for h in HARMLESS), intent
 
     @invariant()
     def no_client_order_id_is_sent_twice(self) -> None:
-        ids = Counter(o.request.client_order_id for o in getattr(self.exchange, "sent", ()))
+        ids = Counter(o.request.client_order_id for o in self.exchange.sent)
         assert all(n == 1 for n in ids.values()), ids.most_common(3)
 
     @invariant()
     def nothing_is_placed_while_paused(self) -> None:
-        assert not any(o.paused for o in getattr(self.exchange, "sent", ()))
+        assert not any(o.paused for o in self.exchange.sent)
 
     @invariant()
     def no_balance_is_negative(self) -> None:
-        for balance in self.exchange.engine.account.balances().values() if self.loops else ():
+        for balance in self.exchange.engine.account.balances().values():
             assert balance.free >= 0
             assert balance.locked >= 0
 
