@@ -30,13 +30,13 @@ def _figure() -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
-def _finish(figure: Figure, axes: Axes, title: str, path: Path) -> Path:
+def _finish(figure: Figure, axes: Axes, title: str, path: Path, legend: bool = True) -> Path:
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.set_title(title)
     axes.grid(visible=True, alpha=0.3)
-    if axes.get_legend_handles_labels()[0]:
+    if legend and axes.get_legend_handles_labels()[0]:
         axes.legend(loc="best", fontsize="small")
     figure.tight_layout()
     figure.savefig(path, format="png")
@@ -79,9 +79,9 @@ def allocation_chart(report: BacktestReport, path: Path) -> Path:
     stacks = [[float(p.assets.get(a, 0)) for p in report.series] for a in assets]
     if stacks:
         axes.stackplot(times, *stacks, labels=assets, step="post", alpha=0.85)
-        axes.legend(loc="upper left", fontsize="small", ncol=min(6, len(assets)))
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     axes.set_ylabel("USDT")
-    return _finish(figure, axes, "Allocation over time (value by asset)", path)
+    return _finish(figure, axes, "Allocation over time (value by asset)", path, legend=False)
 
 
 def btc_trades_chart(report: BacktestReport, market: MarketData, path: Path) -> Path:
