@@ -1,0 +1,1 @@
+"""mexbot benchmarks: `.venv/bin/python -m bench` prints a table and writes bench/results/*.json."""

@@ -1,0 +1,34 @@
+"""Shared pieces of the benchmarks: the month data folder, machine facts, result rows."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+MONTH_DATA = Path("/work/shared/data/candles")
+MONTH_FROM, MONTH_TO = "2023-04-01", "2023-04-30"  # inclusive: 30 days
+RESULTS = Path(__file__).resolve().parent / "results"
+
+Row = dict[str, Any]
+
+
+def month_data_or_none() -> Path | None:
+    """Return the month data folder, or None (with a message) when it is absent."""
+    if not any(MONTH_DATA.glob("*-1m.csv*")):
+        print(f"skipped: no 1-minute candles in {MONTH_DATA}")
+        return None
+    return MONTH_DATA
+
+
+def machine() -> dict[str, Any]:
+    """Return nproc, the CPU model and the Python version."""
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version()}
