@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from tests.integration.telegram.support import CHAT, GROUP, OTHER_CHAT, ask, settings_for
 
 from adapters.fake.clock import FakeClock
-from adapters.telegram.bot import App, build_application, start_bot, stop_bot
+from adapters.telegram.bot import App, BotSettings, build_application, start_bot, stop_bot
 from adapters.telegram.commands import COMMANDS
 from adapters.telegram.fake_server import FakeTelegramServer
 from adapters.telegram.markup import plain_text, split_html
-from adapters.telegram.panel import StaticControlPanel
+from adapters.telegram.panel import OrdersView, PnlView, StaticControlPanel
 from adapters.telegram.views import format_config
 
 
@@ -125,3 +127,28 @@ async def test_a_long_answer_is_split_into_valid_messages(
     assert len(expected) > 1
     assert all(len(c.text) <= 4096 for c in calls)
     assert "key_599" in plain_text(calls[-1].text)
+
+
+class _BrokenPanel(StaticControlPanel):
+    async def pnl(self) -> PnlView:
+        raise RuntimeError("database is locked")
+
+    async def orders(self) -> OrdersView:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_failing_or_slow_panel_gets_a_short_answer(
+    server: FakeTelegramServer, clock: FakeClock
+) -> None:
+    settings = BotSettings(panel_timeout_s=0.05)
+    app = build_application(server.token, server.base_url, [CHAT], _BrokenPanel(), clock, settings)
+    await start_bot(app, poll_timeout_s=1)
+    try:
+        failed = await ask(server, "/pnl")
+        slow = await ask(server, "/orders")
+    finally:
+        await stop_bot(app)
+
+    assert failed.text == "Something went wrong; see the logs."
+    assert slow.text == "The bot did not answer in time; try again."
