@@ -23,6 +23,7 @@ from mexcore.ports import Clock, Exchange, Notifier
 from mexcore.services.deps import ServiceDeps
 from runners.bot import build_loops
 from runners.settings import Secrets, secrets_from_env
+from runners.telegram_link import telegram_notifier
 
 
 def mexc_settings(section: dict[str, Any]) -> MexcSettings:
@@ -68,14 +69,9 @@ def sim_exchange(clock: FakeClock, config: BotConfig) -> Exchange:
     return exchange
 
 
-def notifier(secrets: Secrets, config: BotConfig, clock: Clock) -> Notifier:
+def notifier(secrets: Secrets, config: BotConfig) -> Notifier:
     """Telegram when TELEGRAM_BOT_TOKEN is set, else the console."""
-    if secrets.telegram_bot_token:
-        from adapters.telegram.notifier import TelegramNotifier
-
-        return TelegramNotifier.create(secrets.telegram_bot_token, secrets.telegram_chat_ids,
-                                       clock, base_url=config.telegram.base_url)
-    return ConsoleNotifier(sys.stdout)
+    return telegram_notifier(secrets, config) or ConsoleNotifier(sys.stdout)
 
 
 class Container(containers.DeclarativeContainer):
@@ -99,7 +95,7 @@ class Container(containers.DeclarativeContainer):
         live=providers.Singleton(live_exchange, http_client, mexc_settings,
                                  providers.Callable(credentials, secrets), clock),
     )
-    notifier = providers.Singleton(notifier, secrets, bot_config, clock)
+    notifier = providers.Singleton(notifier, secrets, bot_config)
     deps = providers.Singleton(ServiceDeps.build, exchange, store, notifier, clock)
     loops = providers.Singleton(build_loops, bot_config, deps)
 

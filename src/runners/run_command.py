@@ -7,19 +7,23 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
 from mexcore.errors import StopForHuman
 from mexcore.money import format_decimal
 from mexcore.policies import BotConfig
 from mexcore.services.reconcile import Reconciler
-from runners.cli import load_bot_config
+from runners.cli import effective_config_text, load_bot_config
 from runners.container import Container, make_container
 from runners.logs import configure_logging
 from runners.loop import RunnerLoop
 from runners.settings import secrets_from_env
+from runners.telegram_link import telegram_running
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LIVE_REFUSAL = (
     "mode = \"live\" trades real money: start it with `mexbot run --config FILE --live`. "
@@ -48,31 +52,40 @@ async def run_command(args: argparse.Namespace) -> int:
 
 
 async def _run(config: BotConfig, container: Container) -> int:
-    deps = container.deps()
-    print(startup_text(config, container.loops()), file=sys.stderr)
-    if config.mode == "live":
-        await _check_live(container, config)
-    await _start_notifier(deps.notifier)
-    report = await Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock) \
-        .reconcile_until_ok(None, retry_s=30)
-    print(f"reconciliation: {report.summary()}", file=sys.stderr)
+    deps, loops = container.deps(), container.loops()
+    print(startup_text(config, loops), file=sys.stderr)
     stop = asyncio.Event()
     _on_signals(stop)
-    await asyncio.gather(*(loop.run_forever(stop) for loop in container.loops()))
+    if config.mode == "live":
+        await _check_live(container, config)
+    reconciler = Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock)
+    async with telegram_running(deps.notifier, container.secrets(), config, deps, loops,
+                                effective_config_text(config)):
+        report = await _unless_stopped(stop, reconciler.reconcile_until_ok(None, retry_s=30))
+        if report is None:
+            print("mexbot: stopped before reconciliation finished.", file=sys.stderr)
+            return 0
+        print(f"reconciliation: {report.summary()}", file=sys.stderr)
+        await asyncio.gather(*(loop.run_forever(stop) for loop in loops))
     print("mexbot: stopped cleanly; resting orders stay on the exchange.", file=sys.stderr)
     return 0
+
+
+async def _unless_stopped(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    return None
 
 
 def _on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-
-
-async def _start_notifier(notifier: object) -> None:
-    start = getattr(notifier, "start", None)
-    if start is not None:
-        await start()
 
 
 async def _check_live(container: Container, config: BotConfig) -> None:
@@ -89,9 +102,6 @@ async def _check_live(container: Container, config: BotConfig) -> None:
 
 
 async def _close(container: Container) -> None:
-    stop = getattr(container.notifier(), "stop", None)
-    if stop is not None:
-        await stop()
     await container.http_client().aclose()
     close = getattr(container.store(), "close", None)
     if close is not None:

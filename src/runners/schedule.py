@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from mexcore.ports import Clock
@@ -20,7 +21,7 @@ async def run_simulated(
     loops: Sequence[RunnerLoop],
     clock: SettableClock,
     end_ms: int,
-    on_time: Callable[[int], None] = lambda now_ms: None,
+    on_time: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
     """Tick each loop when it is due, earliest first, until `end_ms` (exclusive).
 
@@ -35,9 +36,12 @@ async def run_simulated(
             break
         if due > clock.now_ms():
             clock.advance_to(due)
-            on_time(due)
+            if on_time is not None:
+                await on_time(due)
         report = await loops[index].tick_once()
+        await asyncio.sleep(0)  # let real I/O beside the simulation (Telegram) run
         heapq.heappush(queue, (max(report.next_ms, due + 1), index))
     if clock.now_ms() < end_ms:
         clock.advance_to(end_ms)
-        on_time(end_ms)
+        if on_time is not None:
+            await on_time(end_ms)

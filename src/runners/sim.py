@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,8 +21,12 @@ from mexcore.ports import Notifier, Store
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from runners.bot import build_loops
+from runners.loop import RunnerLoop
 from runners.schedule import run_simulated
 from runners.summary import RunSummary, summarise
+
+Session = Callable[[ServiceDeps, list[RunnerLoop]], AbstractAsyncContextManager[None]]
+"""What runs beside the simulated loops (the Telegram bot), given the bot's parts."""
 
 DAY_MS = 86_400_000
 WARM_UP_MS = DAY_MS  # indicators need ~25 h of 15m candles before the first scan
@@ -61,6 +67,7 @@ async def run_sim(
     notifier: Notifier,
     store: Store | None = None,
     market: MarketData | None = None,
+    session: Session | None = None,
 ) -> SimRun:
     """Run every enabled runner over the data for `options.days` and summarise."""
     market = market or load_sim_market(options)
@@ -77,7 +84,8 @@ async def run_sim(
         start_value = sum((await MarketView.load(exchange)).values_usdt().values(), ZERO)
         loops = build_loops(config, deps)
         began = time.perf_counter()
-        await run_simulated(loops, clock, end, _progress(start, end, options, began))
+        async with (session or _no_session)(deps, loops):
+            await run_simulated(loops, clock, end, _progress(start, end, options, began))
         wall = time.perf_counter() - began
         view = await MarketView.load(exchange)
         actions = {loop.name: loop.actions for loop in loops}
@@ -87,15 +95,20 @@ async def run_sim(
             store.close()
 
 
+@asynccontextmanager
+async def _no_session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AsyncIterator[None]:
+    yield
+
+
 def _progress(
     start: int, end: int, options: SimOptions, began: float
-) -> Callable[[int], None]:
+) -> Callable[[int], Awaitable[None]]:
     state = {"shown": -1}
 
-    def show(now_ms: int) -> None:
+    async def show(now_ms: int) -> None:
         if options.speed > 0:
             target = began + (now_ms - start) / 1000 / float(options.speed)
-            time.sleep(max(0.0, target - time.perf_counter()))
+            await asyncio.sleep(max(0.0, target - time.perf_counter()))
         if not options.progress or end <= start:
             return
         percent = int(100 * (now_ms - start) / (end - start))

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractAsyncContextManager
 from decimal import Decimal
 
 import attrs
 
 from adapters.fake import ConsoleNotifier
 from mexcore.policies import BotConfig
-from mexcore.ports import Level
-from runners.cli import load_bot_config
+from mexcore.ports import Level, Notifier
+from mexcore.services.deps import ServiceDeps
+from runners.cli import effective_config_text, load_bot_config
+from runners.loop import RunnerLoop
+from runners.settings import secrets_from_env
 from runners.sim import SimOptions, run_sim
 from runners.summary import render_summary
+from runners.telegram_link import telegram_notifier, telegram_running
 
 
 def sim_options(config: BotConfig, args: argparse.Namespace) -> SimOptions:
@@ -32,11 +37,17 @@ async def sim_command(args: argparse.Namespace) -> int:
     config = load_bot_config(args.config)
     config = attrs.evolve(config, mode="sim")
     options = sim_options(config, args)
-    notifier = ConsoleNotifier(sys.stdout, min_level=Level.ALERT if args.quiet else Level.INFO,
-                               quiet=args.quiet)
+    secrets = secrets_from_env()
+    notifier: Notifier = telegram_notifier(secrets, config) or ConsoleNotifier(
+        sys.stdout, min_level=Level.ALERT if args.quiet else Level.INFO, quiet=args.quiet)
     print(f"mexbot sim: {options.days} days on {options.data} data, seed {options.seed}; "
           f"start balances {dict(config.sim.start_balances)}", file=sys.stderr)
-    run = await run_sim(config, options, notifier)
+
+    def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AbstractAsyncContextManager[None]:
+        return telegram_running(notifier, secrets, config, deps, loops,
+                                effective_config_text(config))
+
+    run = await run_sim(config, options, notifier, session=session)
     print(render_summary(run.summary))
     days = (run.end_ms - run.start_ms) / 86_400_000
     print(f"Simulated {days:.2f} days in {run.wall_s:.1f} s of wall time.")

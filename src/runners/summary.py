@@ -54,7 +54,7 @@ def summarise(
     """Build the summary from the Store's journal and the final market view."""
     fills = list(store.fills())
     runner_of = {i.client_order_id: i.runner for i in store.intents()}
-    positions = _positions(fills, view)
+    positions = positions_by_symbol(fills, view)
     prices = {s: p for s in positions if (p := view.price(s)) is not None}
     components = _components(fills, runner_of, actions, view, store)
     fees = sum((view.usdt_value(f.fee_asset, f.fee) for f in fills), ZERO)
@@ -64,7 +64,8 @@ def summarise(
                       balances)
 
 
-def _positions(fills: Sequence[Fill], view: MarketView) -> dict[str, Position]:
+def positions_by_symbol(fills: Sequence[Fill], view: MarketView) -> dict[str, Position]:
+    """Return the average-cost position of every symbol that has fills."""
     by_symbol: dict[str, list[Fill]] = defaultdict(list)
     for fill in fills:
         by_symbol[fill.symbol].append(fill)

@@ -1,0 +1,165 @@
+"""The ControlPanel of the Telegram commands, over the running bot's Store and services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
+
+from adapters.telegram.panel import (
+    AssetPnl,
+    AutobuyView,
+    Holding,
+    Opportunity,
+    OrdersView,
+    PnlView,
+    PortfolioView,
+    Purchase,
+    RunnerStatus,
+    UnknownAssetError,
+    UnknownRunnerError,
+)
+from mexcore.lots import BelowMinimum
+from mexcore.money import ZERO, format_decimal
+from mexcore.policies import BotConfig
+from mexcore.services.deps import ServiceDeps
+from mexcore.services.market import STABLES, MarketView
+from mexcore.services.market_orders import MarketOrders
+from mexcore.services.portfolio_rebalance import PortfolioRebalancer
+from mexcore.state import Cursors, PauseFlags, RunnerStatuses
+from mexcore.values import PortfolioSnapshot, Side
+from runners.loop import RunnerLoop
+from runners.summary import positions_by_symbol
+
+MANUAL = "telegram"
+RECENT = 20
+
+
+class ServicePanel:
+    """What `/status`, `/portfolio`, `/pnl`, `/sell` … read and do, for one bot process."""
+
+    def __init__(
+        self, deps: ServiceDeps, config: BotConfig, loops: Sequence[RunnerLoop], config_text: str
+    ) -> None:
+        self._deps, self._config, self._config_text = deps, config, config_text
+        self._names = [loop.name for loop in loops]
+        self._pauses = PauseFlags(deps.store)
+        self._statuses = RunnerStatuses(deps.store)
+
+    async def statuses(self) -> Sequence[RunnerStatus]:
+        """Return every runner: paused or not, its last and next tick, its last error."""
+        pauses = self._pauses.state()
+        return [self._status(name, pauses.is_paused(name)) for name in self._names]
+
+    def _status(self, name: str, paused: bool) -> RunnerStatus:
+        s = self._statuses.get(name)
+        return RunnerStatus(name, paused, s.last_tick_ms, s.next_tick_ms, s.last_error or None)
+
+    async def portfolio(self) -> PortfolioView:
+        """Return balances, USDT values, weights and the BTC/ETH target weights."""
+        view = await MarketView.load(self._deps.exchange)
+        values = view.values_usdt()
+        total = sum(values.values(), ZERO)
+        targets = {symbol.removesuffix("USDC"): weight
+                   for symbol, weight in self._config.balance_monitor.targets.items()}
+        holdings = [Holding(asset, b.free, b.locked, values.get(asset, ZERO),
+                            values.get(asset, ZERO) / total if total else ZERO,
+                            targets.get(asset))
+                    for asset, b in sorted(view.balances.items()) if b.total > 0]
+        return PortfolioView(holdings, total)
+
+    async def pnl(self) -> PnlView:
+        """Return the average-cost position of every symbol in the fill journal."""
+        view = await MarketView.load(self._deps.exchange)
+        rows = []
+        for symbol, p in positions_by_symbol(list(self._deps.store.fills()), view).items():
+            price = view.price(symbol)
+            unrealised = p.unrealised(price) if price is not None else ZERO
+            rows.append(AssetPnl(f"{p.base} ({symbol})", p.quantity, p.avg_cost,
+                                 p.realised_pnl, unrealised))
+        return PnlView(rows)
+
+    async def autobuy(self) -> AutobuyView:
+        """Return the scanner's last opportunities, the last plan and the last purchases."""
+        raw = Cursors(self._deps.store, "scanner").get("last_opportunities") or []
+        assert isinstance(raw, list)
+        opportunities = [Opportunity(str(o["symbol"]), Decimal(str(o["score"])),
+                                     tuple(str(r) for r in o["reasons"]))
+                         for o in raw if isinstance(o, dict) and isinstance(o["reasons"], list)]
+        plan = Cursors(self._deps.store, "balance_monitor").get("last_plan")
+        return AutobuyView(opportunities, _plan_lines(plan), self._purchases())
+
+    def _purchases(self) -> list[Purchase]:
+        runner_of = {i.client_order_id: i.runner for i in self._deps.store.intents()}
+        buys = [f for f in self._deps.store.fills() if f.side is Side.BUY][-RECENT:]
+        return [Purchase(f.time_ms, runner_of.get(f.client_order_id, "unknown"), f.symbol,
+                         f.qty, f.quote_qty, f.price) for f in buys]
+
+    async def orders(self) -> OrdersView:
+        """Return the open orders and the journal's recent fills."""
+        open_orders = await self._deps.exchange.open_orders()
+        return OrdersView(open_orders, list(self._deps.store.fills())[-RECENT:])
+
+    async def pause(self, runner: str | None = None) -> Sequence[str]:
+        """Pause new orders of one runner or of all."""
+        self._check(runner)
+        self._pauses.pause(runner)
+        return [runner] if runner else list(self._names)
+
+    async def resume(self, runner: str | None = None) -> Sequence[str]:
+        """Allow new orders of one runner or of all again."""
+        self._check(runner)
+        self._pauses.resume(runner)
+        return [runner] if runner else list(self._names)
+
+    def _check(self, runner: str | None) -> None:
+        if runner is not None and runner not in self._names:
+            raise UnknownRunnerError(runner)
+
+    async def sell(self, asset: str) -> str:
+        """Sell the free balance of `asset` at market in its USDT (else USDC) market."""
+        view = await MarketView.load(self._deps.exchange)
+        symbol = next((s for s in (f"{asset}USDT", f"{asset}USDC") if view.tradeable(s)), None)
+        price = view.price(symbol) if symbol else None
+        if asset in STABLES or symbol is None or price is None or view.free(asset) <= ZERO:
+            raise UnknownAssetError(asset)
+        value = view.free(asset) * price
+        async with self._deps.funds.spending(MANUAL, asset):
+            order = await MarketOrders(MANUAL, self._deps).sell_value(
+                view, symbol, value, f"/sell {asset} from Telegram")
+        if isinstance(order, BelowMinimum):
+            return f"Not sold: {order}."
+        return (f"Sold {format_decimal(order.executed_qty)} {asset} on {symbol} for "
+                f"{format_decimal(order.cumm_quote_qty)} ({order.status}).")
+
+    async def rebalance(self) -> str:
+        """Run the portfolio rebalance once, now."""
+        rebalancer = PortfolioRebalancer(self._deps, self._config.portfolio_rebalance,
+                                         self._config.balance_monitor)
+        orders = await rebalancer.tick()
+        return f"Rebalance ran: {orders} action(s); see the notifications for the details."
+
+    async def config_text(self) -> str:
+        """Return the effective configuration, secrets redacted."""
+        return self._config_text
+
+    async def version(self) -> str:
+        """Return the installed mexbot version and the mode."""
+        try:
+            installed = version("mexbot")
+        except PackageNotFoundError:
+            installed = "unknown"
+        return f"mexbot {installed} ({self._config.mode} mode)"
+
+    async def portfolio_snapshots(self) -> Sequence[PortfolioSnapshot]:
+        """Return the stored portfolio snapshots, oldest first."""
+        return list(self._deps.store.snapshots())
+
+
+def _plan_lines(plan: object) -> list[str]:
+    if isinstance(plan, str):
+        return [plan]
+    if not isinstance(plan, list):
+        return []
+    return [f"{p['symbol']}: {p['quantity']} @ {p['price']} = {p['amount']} ({p['reason']}, "
+            f"×{p['multiplier']})" for p in plan if isinstance(p, dict)]
