@@ -1,0 +1,69 @@
+"""The Telegram ControlPanel over the real services: reads, pauses, a manual sale."""
+
+from decimal import Decimal
+
+import pytest
+from tests.unit.services.support import World, flat_closes, world
+
+from adapters.telegram.panel import UnknownAssetError, UnknownRunnerError
+from mexcore.policies import BotConfig
+from mexcore.state import PauseFlags
+from mexcore.values import Side
+from runners.bot import build_loops
+from runners.panel import ServicePanel
+
+SYMBOLS = ["BTCUSDC", "ETHUSDC", "USDCUSDT", "ADAUSDT", "ADAUSDC"]
+
+
+def _panel(balances: dict[str, str | int]) -> tuple[ServicePanel, World]:
+    w = world(flat_closes(SYMBOLS), balances)
+    config = BotConfig()
+    return ServicePanel(w.deps, config, build_loops(config, w.deps), "mode = \"sim\""), w
+
+
+async def test_pausing_one_runner_sets_its_flag_and_lists_it() -> None:
+    panel, w = _panel({"USDT": 100})
+
+    names = await panel.pause("scanner")
+
+    assert names == ["scanner"]
+    assert PauseFlags(w.deps.store).is_paused("scanner")
+    assert [s.name for s in await panel.statuses() if s.paused] == ["scanner"]
+
+
+async def test_pausing_an_unknown_runner_is_refused() -> None:
+    panel, _ = _panel({"USDT": 100})
+
+    with pytest.raises(UnknownRunnerError):
+        await panel.pause("nope")
+
+
+async def test_selling_an_asset_sells_its_free_balance_at_market() -> None:
+    panel, w = _panel({"ADA": 100, "USDT": 1})
+
+    text = await panel.sell("ADA")
+
+    (sent,) = w.exchange.sent
+    assert sent.request.side is Side.SELL
+    assert sent.request.symbol == "ADAUSDT"
+    assert sent.request.quantity == Decimal(100)
+    assert "Sold 100 ADA on ADAUSDT" in text
+
+
+@pytest.mark.parametrize("asset", ["XYZ", "USDT"])
+async def test_selling_what_cannot_be_sold_is_refused(asset: str) -> None:
+    panel, _ = _panel({"USDT": 100})
+
+    with pytest.raises(UnknownAssetError):
+        await panel.sell(asset)
+
+
+async def test_portfolio_values_holdings_and_shows_the_btc_target() -> None:
+    panel, _ = _panel({"USDT": 100, "BTC": "0.001"})
+
+    view = await panel.portfolio()
+
+    btc = view.holding("BTC")
+    assert btc is not None
+    assert btc.target_weight == Decimal("0.6")
+    assert view.total_usdt == Decimal(100) + btc.value_usdt
