@@ -12,6 +12,7 @@ from pathlib import Path
 from mexcore.config import config_to_mapping, load_config, redacted, to_toml
 from mexcore.errors import ConfigError, StopForHuman
 from mexcore.policies import BotConfig
+from runners.backtest import add_backtest_parser
 from runners.logs import configure_logging
 from runners.settings import read_toml, secrets_from_env
 
@@ -38,13 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="serve a MEXC-compatible sandbox on loopback")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8900)
+    _config_option(sandbox, "a TOML file with a [sandbox] table (accounts, faults, limits)")
     sandbox.add_argument("--data", default=None, help="folder of candle files (default bundled)")
-    sandbox.add_argument("--speed", type=float, default=1.0, help="replay speed of the data")
+    sandbox.add_argument("--speed", type=float, default=None,
+                         help="replay speed of the data (default 1)")
+    sandbox.add_argument("--seed", type=int, default=None, help="seed of the synthetic markets")
+    add_backtest_parser(commands)
     return parser
 
 
-def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=None, help="mexbot.toml (optional)")
+def _config_option(parser: argparse.ArgumentParser, text: str = "mexbot.toml (optional)") -> None:
+    parser.add_argument("--config", type=Path, default=None, help=text)
 
 
 def load_bot_config(path: Path | None) -> BotConfig:
@@ -93,6 +98,10 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "run":
         from runners.run_command import run_command
         return int(asyncio.run(run_command(args)))
+    if command == "backtest":
+        from runners.backtest import backtest_command
+
+        return int(backtest_command(args))
     if command == "sandbox":
         from runners.sandbox_command import sandbox_command
         return int(sandbox_command(args))
