@@ -10,7 +10,14 @@ from mexcore.antihype import FilterResult, check_buy, check_rebalance
 from mexcore.errors import MexbotError
 from mexcore.lots import BelowMinimum
 from mexcore.money import ZERO, format_decimal
-from mexcore.planning import MarketInputs, PlannedBuy, PurchasePlan, Skip, plan_balance_purchase
+from mexcore.planning import (
+    MarketInputs,
+    PlannedBuy,
+    PurchasePlan,
+    Skip,
+    plan_balance_purchase,
+    safe_amount,
+)
 from mexcore.planning_5050 import plan_usdc_top_up
 from mexcore.policies import AntiHypePolicy, BalanceMonitorPolicy
 from mexcore.ports import Level
@@ -54,8 +61,7 @@ class BalanceMonitor:
             if self.policy.top_up_from_usdt and view.free("USDC") < self.policy.min_balance:
                 actions += await self._top_up(view)
                 view = await MarketView.load(self._deps.exchange)
-            plan = plan_balance_purchase(view.free("USDC"), self._held(view),
-                                         await self._inputs(view), self.policy)
+            plan = await self._plan(view)
             results = [await self._place(view, buy) for buy in plan.buys]
         placed = [r for r in results if r is not None]
         self._remember(plan)
@@ -64,6 +70,13 @@ class BalanceMonitor:
             await self._deps.notifier.send("balance.buy", purchase_report(plan, placed),
                                            Level.ALERT)
         return actions + len(placed)
+
+    async def _plan(self, view: MarketView) -> PurchasePlan:
+        free, p = view.free("USDC"), self.policy
+        nothing = safe_amount(free, p.min_balance, p.max_purchase, p.reserve)
+        if isinstance(nothing, Skip):  # skip reading books and candles: nothing to spend
+            return PurchasePlan(reason=nothing.reason)
+        return plan_balance_purchase(free, self._held(view), await self._inputs(view), p)
 
     def _held(self, view: MarketView) -> dict[str, Decimal]:
         values = {}
