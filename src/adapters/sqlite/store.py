@@ -56,6 +56,7 @@ class SqliteStore:
         self._busy_timeout_s = busy_timeout_s
         self._lock = threading.RLock()
         self._remove_on_close: Path | None = None
+        self._fills_cache: dict[str | None, tuple[Fill, ...]] = {}
         _make_dir(Path(state_dir))
         self._conn = self._open(synchronous)
 
@@ -106,15 +107,26 @@ class SqliteStore:
                 " ON CONFLICT (symbol, trade_id) DO NOTHING",
                 batch,
             )
-            return conn.total_changes - before
+            added = conn.total_changes - before
+            if added:
+                self._fills_cache.clear()
+            return added
 
     def fills(self, symbol: str | None = None) -> Sequence[Fill]:
-        """Return journaled fills, oldest first (by time, then by arrival)."""
-        where, args = ("WHERE symbol = ?", (symbol,)) if symbol is not None else ("", ())
-        found = self._read(
-            f"SELECT {rows.FILL_COLUMNS} FROM fills {where} ORDER BY time_ms, rowid", args
-        )
-        return [rows.fill_of(r) for r in found]
+        """Return journaled fills, oldest first (by time, then by arrival).
+
+        Runners read the journal every minute while it changes rarely, so reads are cached
+        until this process records a fill (one bot process owns a state_dir).
+        """
+        with self._lock:
+            cached = self._fills_cache.get(symbol)
+            if cached is None:
+                where, args = ("WHERE symbol = ?", (symbol,)) if symbol is not None else ("", ())
+                found = self._read(
+                    f"SELECT {rows.FILL_COLUMNS} FROM fills {where} ORDER BY time_ms, rowid", args
+                )
+                cached = self._fills_cache[symbol] = tuple(rows.fill_of(r) for r in found)
+            return list(cached)
 
     def save_intent(self, intent: OrderIntent) -> None:
         """Insert or replace the intent with this client order id."""
