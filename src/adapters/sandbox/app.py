@@ -6,6 +6,7 @@ MEXC; signed endpoints check the key, the signature and the timestamp like the r
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -104,6 +105,8 @@ def _fault(sandbox: Sandbox, method: str) -> MexcError | None:
 
 async def _serve(sandbox: Sandbox, request: Request, handler: Handler, signed: bool) -> Response:
     raw = RawRequest(request.url.query, (await request.body()).decode(errors="replace"))
+    if sandbox.faults.latency_s > 0:
+        await asyncio.sleep(sandbox.faults.latency_s)
     sandbox.requests += 1
     params = raw.params()
     key = request.headers.get("X-MEXC-APIKEY")

@@ -20,6 +20,7 @@ class SandboxFaults:
     """
 
     clock_skew_ms: int = 0
+    latency_s: float = 0.0  # every request first waits this long (a network round trip)
     rate_limit_next: int = 0
     retry_after_s: float = 1.0
     server_error_next: int = 0
