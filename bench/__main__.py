@@ -11,11 +11,8 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
-from bench import memory, positions, throughput
+from bench import memory, positions, scan, throughput
 from bench.common import RESULTS, Row, machine
-
-NOT_DONE = {"benchmark": "scan cycle (sandbox, 200 pairs, 80 ms latency)",
-            "status": "not implemented yet (see docs/performance.md)"}
 
 
 def _benchmarks(days: int) -> dict[str, Callable[[], Row | None]]:
@@ -23,7 +20,7 @@ def _benchmarks(days: int) -> dict[str, Callable[[], Row | None]]:
         "throughput": lambda: throughput.run(days),
         "positions": positions.run,
         "memory": lambda: memory.run(days),
-        "scan": lambda: NOT_DONE,
+        "scan": scan.run,
     }
 
 
