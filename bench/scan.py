@@ -119,7 +119,7 @@ async def mexbot_scan(market: MarketData, rules: dict[str, SymbolRules],
             wall = time.perf_counter() - began
         lists = scanner.last_lists
         scored = len(lists.buy_opportunities) + len(lists.neutral) + len(lists.blocked)
-        return _result(traffic, wall, concurrency, run) | {"scored": scored}
+        return _result(traffic, wall, concurrency, run) | {"pairs_done": scored}
 
 
 async def seed_scan(market: MarketData, rules: dict[str, SymbolRules], threads: int = 10) -> Row:
@@ -140,7 +140,7 @@ async def seed_scan(market: MarketData, rules: dict[str, SymbolRules], threads: 
         began = time.perf_counter()
         await asyncio.wait_for(asyncio.to_thread(scan), LIMIT_S)
         wall = time.perf_counter() - began
-        return _result(traffic, wall, threads, run) | {"scored": traffic.statuses[200]}
+        return _result(traffic, wall, threads, run) | {"pairs_done": traffic.statuses[200]}
 
 
 def _result(traffic: Traffic, wall: float, concurrency: int, run: RunningSandbox) -> Row:
@@ -165,6 +165,6 @@ def run(pairs: int = PAIRS) -> Row:
     row: Row = {"benchmark": f"scan cycle ({pairs} pairs, 80 ms)"}
     for name, result in ways.items():
         print(f"  {name}: {result}")
-        for key in ("wall_s", "requests", "http_429", "floor_s", "ratio_to_floor", "scored"):
+        for key in ("wall_s", "requests", "http_429", "floor_s", "ratio_to_floor", "pairs_done"):
             row[f"{name}_{key}"] = result[key]
     return row
