@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 from mexcore.money import ZERO
 from mexcore.values import Balance
@@ -15,6 +16,7 @@ class Account:
     def __init__(self) -> None:
         self._free: dict[str, Decimal] = {}
         self._locked: dict[str, Decimal] = {}
+        self._snapshot: Mapping[str, Balance] | None = None
 
     def free(self, asset: str) -> Decimal:
         """Return the free amount of `asset`."""
@@ -25,10 +27,16 @@ class Account:
         return self._locked.get(asset, ZERO)
 
     def balances(self) -> Mapping[str, Balance]:
-        """Return every asset with a non-zero balance (as MEXC's account endpoint does)."""
-        assets = sorted(set(self._free) | set(self._locked))
-        found = (Balance(a, self.free(a), self.locked(a)) for a in assets)
-        return {b.asset: b for b in found if b.total != ZERO}
+        """Return every asset with a non-zero balance (as MEXC's account endpoint does).
+
+        Runners read balances far more often than fills move them: the (read-only) answer is
+        kept until the next move.
+        """
+        if self._snapshot is None:
+            assets = sorted(set(self._free) | set(self._locked))
+            found = (Balance(a, self.free(a), self.locked(a)) for a in assets)
+            self._snapshot = MappingProxyType({b.asset: b for b in found if b.total != ZERO})
+        return self._snapshot
 
     def credit(self, asset: str, amount: Decimal) -> None:
         """Add `amount` to the free balance."""
@@ -52,8 +60,8 @@ class Account:
         """Take `amount` out of the locked balance (it left the account in a fill)."""
         self._move(self._locked, asset, -amount)
 
-    @staticmethod
-    def _move(book: dict[str, Decimal], asset: str, amount: Decimal) -> None:
+    def _move(self, book: dict[str, Decimal], asset: str, amount: Decimal) -> None:
+        self._snapshot = None
         after = book.get(asset, ZERO) + amount
         if after < ZERO:
             raise AssertionError(f"{asset} balance would go negative ({after})")
