@@ -66,3 +66,24 @@ async def test_pause_from_telegram_stops_new_orders_in_the_running_sim(
 def _texts(server: FakeTelegramServer) -> str:
     return "\n".join(plain_text(c.text) for c in server.calls_to("sendMessage")
                      if c.chat_id == CHAT)
+
+
+async def test_chart_and_a_confirmed_sale_work_in_the_running_sim(
+    server: FakeTelegramServer, sim_args: argparse.Namespace
+) -> None:
+    run = asyncio.create_task(sim_command(sim_args))
+    await server.wait_for("deleteWebhook", timeout_s=20)
+    await server.wait_until(lambda: "BUY" in _texts(server) and "ADA" in _texts(server),
+                            timeout_s=30)  # the 50/50 balancer bought alts
+    server.send_text(CHAT, "/chart")
+    await server.wait_for("sendPhoto", timeout_s=20)
+    server.send_text(CHAT, "/sell ADA")
+    await server.wait_until(lambda: "Sell all free ADA" in _texts(server), timeout_s=20)
+    prompt = next(c for c in server.calls_to("sendMessage")
+                  if "Sell all free ADA" in plain_text(c.text))
+    server.press(prompt, "✅ Confirm")
+    await server.wait_until(lambda: any("Sold" in plain_text(c.text) and "ADA" in plain_text(c.text)
+                                        for c in server.calls_to("editMessageText")),
+                            timeout_s=20)
+
+    assert await asyncio.wait_for(run, timeout=60) == 0
