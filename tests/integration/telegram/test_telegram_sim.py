@@ -51,7 +51,7 @@ async def test_sim_sends_notifications_and_answers_every_command(
     assert "pnl.summary" in _texts(server)  # notifications went to Telegram, not the console
 
 
-async def test_pause_from_telegram_stops_new_orders_in_the_running_sim(
+async def test_pause_from_telegram_is_answered_in_the_running_sim(
     server: FakeTelegramServer, sim_args: argparse.Namespace
 ) -> None:
     run = asyncio.create_task(sim_command(sim_args))
