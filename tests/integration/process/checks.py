@@ -113,8 +113,9 @@ def duplicate_problems(orders: Sequence[SandboxOrder], intents: Sequence[Intent]
     return problems
 
 
-def fill_problems(journal: Sequence[JournalFill], exchange: Sequence[SandboxFill]) -> list[str]:
-    """Every journaled fill is an exchange fill, once; every exchange fill is journaled."""
+def journaled_fill_problems(journal: Sequence[JournalFill],
+                            exchange: Sequence[SandboxFill]) -> list[str]:
+    """Every journaled fill is an exchange fill, field for field, journaled once."""
     keys = Counter((f.symbol, f.trade_id) for f in journal)
     problems = [f"fill {k} journaled {n} times" for k, n in keys.items() if n > 1]
     theirs = {(f.symbol, f.trade_id): f for f in exchange}
@@ -122,9 +123,20 @@ def fill_problems(journal: Sequence[JournalFill], exchange: Sequence[SandboxFill
         twin = theirs.get((fill.symbol, fill.trade_id))
         if twin is None or attrs.astuple(twin) != attrs.astuple(fill):
             problems.append(f"journaled fill {fill} differs from the exchange's {twin}")
-    problems += [f"exchange fill {f} missing from the journal"
-                 for key, f in sorted(theirs.items()) if key not in keys]
     return problems
+
+
+def missing_fill_problems(journal: Sequence[JournalFill],
+                          exchange: Sequence[SandboxFill]) -> list[str]:
+    """Every exchange fill is in the journal."""
+    keys = {(f.symbol, f.trade_id) for f in journal}
+    return [f"exchange fill {f} missing from the journal" for f in exchange
+            if (f.symbol, f.trade_id) not in keys]
+
+
+def fill_problems(journal: Sequence[JournalFill], exchange: Sequence[SandboxFill]) -> list[str]:
+    """Every journaled fill is an exchange fill, once; every exchange fill is journaled."""
+    return journaled_fill_problems(journal, exchange) + missing_fill_problems(journal, exchange)
 
 
 @attrs.frozen
