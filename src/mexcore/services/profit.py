@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
@@ -14,7 +15,7 @@ from mexcore.positions import Position, position_from_fills
 from mexcore.pricing import ProfitSell, profit_sell_decision
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
-from mexcore.values import Order, OrderRequest, OrderType, Side
+from mexcore.values import Balance, Order, OrderRequest, OrderType, Side
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class ProfitTaker:
     def __init__(self, runner: str, deps: ServiceDeps) -> None:
         self._runner = runner
         self._store, self._notifier, self._clock = deps.store, deps.notifier, deps.clock
-        self._executor, self._funds = deps.executor, deps.funds
+        self._executor, self._funds, self._exchange = deps.executor, deps.funds, deps.exchange
         self._positions: dict[str, tuple[tuple[str, ...], Position]] = {}
 
     def position(self, symbol: str, view: MarketView) -> Position | None:
@@ -58,42 +59,51 @@ class ProfitTaker:
     async def take(
         self, symbol: str, view: MarketView, threshold: Decimal, factor: Decimal
     ) -> Sale | None:
-        """Sell `symbol` at `price × factor` if its unrealised PnL exceeds `threshold`."""
+        """Sell `symbol` at `price × factor` if its unrealised PnL exceeds `threshold`.
+
+        The decision is taken again under the base asset's lock with fresh balances, so two
+        runners selling the same asset never sell it twice.
+        """
+        rules = view.rules.get(symbol)
+        if rules is None or self._decide(symbol, view, view.balances, threshold, factor) is None:
+            return None
+        async with self._funds.spending(self._runner, rules.base):
+            balances = await self._exchange.balances()
+            decided = self._decide(symbol, view, balances, threshold, factor)
+            if decided is None:
+                return None
+            decision, position, price = decided
+            order = await self._executor.submit(self._runner, self._request(symbol, decision),
+                                                decision.reason)
+        unrealised = position.unrealised(price)
+        await self._notifier.send(f"sale.{symbol}", _sale_text(symbol, decision, position,
+                                                              price, unrealised), Level.ALERT)
+        return Sale(symbol, order, position, unrealised)
+
+    def _decide(
+        self, symbol: str, view: MarketView, balances: Mapping[str, Balance],
+        threshold: Decimal, factor: Decimal,
+    ) -> tuple[ProfitSell, Position, Decimal] | None:
         position = self.position(symbol, view)
         price = view.price(symbol)
         rules = view.rules.get(symbol)
         if position is None or price is None or rules is None or position.quantity <= ZERO:
             return None
-        free = min(view.free(rules.base), position.quantity)
+        held = balances.get(rules.base)
+        free = min(held.free if held is not None else ZERO, position.quantity)
         decision = profit_sell_decision(position, price, free, rules, threshold, factor)
         if not isinstance(decision, ProfitSell):
             log.debug("%s %s: hold (%s)", self._runner, symbol, decision.reason)
             return None
-        return await self._sell(symbol, decision, position, price)
+        return decision, position, price
 
-    async def _sell(
-        self, symbol: str, decision: ProfitSell, position: Position, price: Decimal
-    ) -> Sale:
+    def _request(self, symbol: str, decision: ProfitSell) -> OrderRequest:
         now = self._clock.now_ms()
-        request = OrderRequest(
+        return OrderRequest(
             symbol=symbol, side=Side.SELL, type=OrderType.LIMIT,
             client_order_id=client_order_id(self._runner, symbol, now, purpose="profit-sell"),
             quantity=decision.quantity, price=decision.price,
         )
-        unrealised = position.unrealised(price)
-        base = symbol.removesuffix(_quote_of(symbol))
-        async with self._funds.spending(self._runner, base):
-            order = await self._executor.submit(self._runner, request, decision.reason)
-        await self._notifier.send(f"sale.{symbol}", _sale_text(symbol, decision, position,
-                                                              price, unrealised), Level.ALERT)
-        return Sale(symbol, order, position, unrealised)
-
-
-def _quote_of(symbol: str) -> str:
-    for quote in ("USDT", "USDC", "BTC", "ETH"):
-        if symbol.endswith(quote):
-            return quote
-    return ""
 
 
 def _fee_prices(view: MarketView, quote: str) -> dict[str, Decimal]:
