@@ -62,11 +62,13 @@ class BalanceMonitor:
                 actions += await self._top_up(view)
                 view = await MarketView.load(self._deps.exchange)
             plan = await self._plan(view)
+            if plan.buys:  # before placing: a crash in between must not lose the cooldown
+                self._deps.executor.check_not_paused(NAME)
+                self._cooldowns.start(NAME, now, self.policy.cooldown_s)
             results = [await self._place(view, buy) for buy in plan.buys]
         placed = [r for r in results if r is not None]
         self._remember(plan)
         if placed:
-            self._cooldowns.start(NAME, now, self.policy.cooldown_s)
             await self._deps.notifier.send("balance.buy", purchase_report(plan, placed),
                                            Level.ALERT)
         return actions + len(placed)

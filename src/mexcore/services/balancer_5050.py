@@ -47,9 +47,11 @@ class Balancer5050:
             if isinstance(plan, Skip):
                 log.debug("%s: %s", NAME, plan.reason)
                 return 0
+            # Started before placing, so a crash between the orders keeps the cooldown.
+            self._deps.executor.check_not_paused(NAME)
+            self._cooldowns.start(NAME, now, self.policy.cooldown_s)
             placed = [leg for leg in plan.legs if await self._buy(view, leg, plan)]
         if placed:
-            self._cooldowns.start(NAME, now, self.policy.cooldown_s)
             await self._deps.notifier.send("balancer.5050", _report(plan, placed), Level.ALERT)
         return len(placed)
 

@@ -7,8 +7,15 @@ from collections.abc import Callable
 
 import attrs
 
-from mexcore.errors import OrderNotFound, OrderRejected, OutcomeUnknown, TradingPaused
+from mexcore.errors import (
+    OrderNotFound,
+    OrderRejected,
+    OutcomeUnknown,
+    RetryLater,
+    TradingPaused,
+)
 from mexcore.ports import Clock, Exchange, Store
+from mexcore.services.fills import FillSync
 from mexcore.values import (
     IntentStatus,
     Order,
@@ -54,10 +61,14 @@ class OrderExecutor:
         self._is_paused = is_paused
         self.sent = 0
 
-    async def submit(self, runner: str, request: OrderRequest, reason: str) -> Order:
-        """Place `request` for `runner`, or return the order an earlier submit already placed."""
+    def check_not_paused(self, runner: str) -> None:
+        """Raise TradingPaused if `runner` may not place new orders now."""
         if self._is_paused(runner):
             raise TradingPaused(f"{runner}: new orders are paused")
+
+    async def submit(self, runner: str, request: OrderRequest, reason: str) -> Order:
+        """Place `request` for `runner`, or return the order an earlier submit already placed."""
+        self.check_not_paused(runner)
         known = self._store.intent(request.client_order_id)
         if known is not None:
             return await self._resolve_known(known)
@@ -71,7 +82,9 @@ class OrderExecutor:
         except OrderNotFound:
             log.info("cancel %s: the exchange no longer knows it as open", client_order_id)
         # A cancel answer reports the status before the cancel: read the order again.
-        return await self.refresh(symbol, client_order_id)
+        order = await self.refresh(symbol, client_order_id)
+        await self._journal_fills(order)
+        return order
 
     async def refresh(self, symbol: str, client_order_id: str) -> Order:
         """Read an order's state from the exchange and record it on its intent."""
@@ -92,9 +105,19 @@ class OrderExecutor:
             self._update(cid, IntentStatus.UNKNOWN)
             raise
         self._update(cid, intent_status_of(order), order.order_id)
+        await self._journal_fills(order)
         log.info("order %s %s %s %s: %s", cid, request.side, request.type, request.symbol,
                  order.status)
         return order
+
+    async def _journal_fills(self, order: Order) -> None:
+        """Import the order's fills now, whatever runner (if any) watches its symbol."""
+        if order.executed_qty <= 0:
+            return
+        try:
+            await FillSync(self._exchange, self._store).sync([order.symbol])
+        except RetryLater as e:  # the order stands; the next sync or reconciliation imports
+            log.warning("fills of %s not journaled yet: %s", order.client_order_id, e)
 
     async def _resolve_known(self, intent: OrderIntent) -> Order:
         try:
