@@ -125,6 +125,8 @@ class Reconciler:
             for intent in pending:
                 await self._resolve(intent, work)
             await self._adopt_open_orders(None if wanted is None else set(work.symbols), work)
+            if wanted is None:  # every symbol the bot ever ordered on may have fills to import
+                work.symbols |= {i.symbol for i in self._store.intents()}
             imported = await FillSync(self._exchange, self._store).sync(sorted(work.symbols))
         except (RetryLater, ExchangeDataError) as e:
             report = work.report(0, failure=f"exchange unavailable ({type(e).__name__}: {e})")
