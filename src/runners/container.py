@@ -23,7 +23,6 @@ from mexcore.ports import Clock, Exchange, Notifier
 from mexcore.services.deps import ServiceDeps
 from runners.bot import build_loops
 from runners.settings import Secrets, secrets_from_env
-from runners.telegram_link import telegram_notifier
 
 
 def mexc_settings(section: dict[str, Any]) -> MexcSettings:
@@ -71,6 +70,10 @@ def sim_exchange(clock: FakeClock, config: BotConfig) -> Exchange:
 
 def notifier(secrets: Secrets, config: BotConfig) -> Notifier:
     """Telegram when TELEGRAM_BOT_TOKEN is set, else the console."""
+    if not secrets.telegram_bot_token:
+        return ConsoleNotifier(sys.stdout)
+    from runners.telegram_link import telegram_notifier  # python-telegram-bot only when used
+
     return telegram_notifier(secrets, config) or ConsoleNotifier(sys.stdout)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
 from collections.abc import Awaitable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,7 +22,6 @@ from runners.container import Container, make_container
 from runners.logs import configure_logging
 from runners.loop import RunnerLoop
 from runners.settings import secrets_from_env
-from runners.telegram_link import telegram_running
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -59,8 +60,7 @@ async def _run(config: BotConfig, container: Container) -> int:
     if config.mode == "live":
         await _check_live(container, config)
     reconciler = Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock)
-    async with telegram_running(deps.notifier, container.secrets(), config, deps, loops,
-                                effective_config_text(config)):
+    async with _telegram(container, config):
         report = await _unless_stopped(stop, reconciler.reconcile_until_ok(None, retry_s=30))
         if report is None:
             print("mexbot: stopped before reconciliation finished.", file=sys.stderr)
@@ -69,6 +69,16 @@ async def _run(config: BotConfig, container: Container) -> int:
         await asyncio.gather(*(loop.run_forever(stop) for loop in loops))
     print("mexbot: stopped cleanly; resting orders stay on the exchange.", file=sys.stderr)
     return 0
+
+
+def _telegram(container: Container, config: BotConfig) -> AbstractAsyncContextManager[None]:
+    secrets = container.secrets()
+    if not secrets.telegram_bot_token:
+        return contextlib.nullcontext()
+    from runners.telegram_link import telegram_running  # python-telegram-bot only when used
+
+    return telegram_running(container.notifier(), secrets, config, container.deps(),
+                            container.loops(), effective_config_text(config))
 
 
 async def _unless_stopped(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
