@@ -78,31 +78,14 @@ def test_every_journaled_fill_is_an_exchange_fill_journaled_once(crashed: CrashR
     assert journaled_fill_problems(crashed.journal_fills, crashed.fills) == []
 
 
-# Known bug (test_fill_journal_on_restart shows it every time): a start-up reconciliation
-# imports fills only for symbols with pending intents or open orders, so a filled USDCUSDT
-# top-up is journaled only if a later start finds another USDCUSDT intent pending.
-LOST_TOP_UP_FILL = pytest.mark.xfail(
-    strict=False, reason="a filled order on a symbol no runner watches is never journaled")
-
-
-@LOST_TOP_UP_FILL
 def test_every_exchange_fill_is_journaled_after_a_reconciling_start(crashed: CrashRun) -> None:
     assert missing_fill_problems(crashed.journal_fills, crashed.fills) == []
 
 
-@LOST_TOP_UP_FILL
 def test_the_balances_are_the_start_moved_by_the_journaled_fills(crashed: CrashRun) -> None:
     assert crashed.balances == balances_after(start_balances(), crashed.journal_fills)
 
 
-# Known bug: BalanceMonitor.tick and Balancer5050.tick store the cooldown only after their
-# orders are placed, so a crash in between leaves no cooldown and the next start buys again at
-# once. A kill must land in that window, so this fails in most runs, not all (strict=False).
-LOST_COOLDOWN = pytest.mark.xfail(
-    strict=False, reason="the cooldown is stored after the orders: a crash between loses it")
-
-
-@LOST_COOLDOWN
 @pytest.mark.parametrize(("runner", "order_type"), [
     ("balance_monitor", "LIMIT_MAKER"), ("balancer_5050", "MARKET")])
 def test_cooldowns_hold_across_restarts(crashed: CrashRun, runner: str, order_type: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from tests.integration.process.checks import fill_problems
 from tests.integration.process.conftest import StartSandbox
 from tests.integration.process.harness import (
@@ -30,8 +29,6 @@ ONLY_THE_BALANCE_MONITOR: dict[str, dict[str, Any]] = {
     **CALM_SECTIONS, "balance_monitor": {"interval_s": 1, "cooldown_s": 60}}
 
 
-@pytest.mark.xfail(strict=True, reason="reconciliation syncs fills only for symbols with "
-                   "pending intents or open orders: a filled USDCUSDT top-up is never journaled")
 def test_a_top_up_fill_is_journaled_by_the_next_start(
     tmp_path: Path, start_sandbox: StartSandbox, reader_of: Any
 ) -> None:
