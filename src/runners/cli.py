@@ -73,8 +73,11 @@ def effective_config_text(config: BotConfig) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the mexbot CLI; return the process exit code."""
-    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    command = args.command or "sim"
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(words)
+    if args.command is None:  # no command: the embedded default, with sim's own defaults
+        args = _parser().parse_args([*words, "sim"])
+    command = args.command
     try:
         secrets = secrets_from_env()
         configure_logging(args.log_level, json_lines=args.log_json, secrets=secrets.values())

@@ -56,3 +56,16 @@ def test_sim_actually_trades(sim_output: subprocess.CompletedProcess[str]) -> No
     lines = sim_output.stdout.splitlines()
     [trades] = [x for x in lines if x.startswith("Trades (fills): ")]
     assert int(trades.split()[2].rstrip(";")) > 0
+
+
+def test_no_command_runs_the_embedded_default_a_week_of_sim(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "runners"], cwd=tmp_path_factory.mktemp("default"),
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "=== mexbot run summary ===" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("Simulated 7.00 days in ")
