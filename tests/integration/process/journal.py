@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
+from tests.integration.process.sandbox_reader import SandboxFill as JournalFill  # one fill row
 
 from adapters.sqlite.store import FILE_NAME
 
@@ -24,22 +25,6 @@ class Intent:
     status: str
     created_ms: int
     reason: str
-
-
-@attrs.frozen
-class JournalFill:
-    """One row of the fill journal."""
-
-    symbol: str
-    trade_id: str
-    order_id: str
-    side: str
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    fee: Decimal
-    fee_asset: str
-    time_ms: int
 
 
 class Journal:
