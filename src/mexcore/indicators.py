@@ -97,9 +97,8 @@ def indicator_decimal(value: float, places: Decimal | None = None) -> Decimal | 
 
 def candle_arrays(candles: Sequence[Candle]) -> tuple[FloatArray, FloatArray]:
     """Return (close, volume) float64 arrays of the candles, oldest first."""
-    n = len(candles)
-    close = np.fromiter((float(c.close) for c in candles), dtype=np.float64, count=n)
-    volume = np.fromiter((float(c.volume) for c in candles), dtype=np.float64, count=n)
+    close = np.array([c.close_float for c in candles], dtype=np.float64)
+    volume = np.array([c.volume_float for c in candles], dtype=np.float64)
     return close, volume
 
 

@@ -99,6 +99,11 @@ class Candle:
     close: Decimal = money()
     volume: Decimal = money()
     quote_volume: Decimal = money(default=ZERO)
+    # Float copies for the indicator math (TA-Lib works in float64), converted once per candle.
+    close_float: float = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
+        lambda self: float(self.close), takes_self=True))
+    volume_float: float = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
+        lambda self: float(self.volume), takes_self=True))
 
 
 @attrs.frozen
