@@ -101,8 +101,19 @@ def apply_fill(
     position: Position, fill: Fill, fee_prices: Mapping[str, Decimal] = _NO_PRICES
 ) -> Position:
     """Return `position` after one fill (see the module docstring for the rules)."""
+    return apply_fills(position, (fill,), fee_prices)
+
+
+def apply_fills(
+    position: Position, fills: Iterable[Fill], fee_prices: Mapping[str, Decimal] = _NO_PRICES
+) -> Position:
+    """Return `position` after `fills`, applied in the order given (oldest first).
+
+    Folding a journal in two parts gives exactly the position of folding it at once.
+    """
     running = _Running(*attrs.astuple(position, recurse=False))
-    running.apply(fill, fee_prices)
+    for fill in fills:
+        running.apply(fill, fee_prices)
     return running.position()
 
 

@@ -143,3 +143,15 @@ def profit_sell_decision(
     reason = (f"unrealised PnL {unrealised:.4f} > threshold {threshold}; "
               f"average cost {position.avg_cost:.8f}, last {price}")
     return ProfitSell(sized.quantity, sized.price, unrealised, reason)
+
+
+def profit_sell_level(position: Position, threshold: Decimal) -> Decimal | None:
+    """Return the last price up to which `profit_sell_decision` holds, whatever else is true.
+
+    Unrealised PnL `quantity × price − cost basis` must pass `threshold`, so below
+    `(threshold + cost basis) / quantity` the decision is a Hold; None when nothing is held
+    (no price sells). Example: 0.01 BTC costing 300 with a 7 USDC threshold → 30700.
+    """
+    if position.quantity <= ZERO:
+        return None
+    return (threshold + position.cost_basis) / position.quantity

@@ -233,6 +233,11 @@ class Throttle:
         """Return when a message on `topic` last went through, or None."""
         return _load_int(self._store, self._prefix + topic)
 
+    def next_ms(self, topic: str, min_interval_s: int | Decimal) -> int | None:
+        """Return when the next message on `topic` may go out (None: it may go out now)."""
+        last = self.last_ms(topic)
+        return None if last is None else last + duration_ms(min_interval_s)
+
     def allow(self, topic: str, now_ms: int, min_interval_s: int | Decimal) -> bool:
         """Tell whether a message on `topic` may go out at `now_ms`; if so, remember it.
 

@@ -43,6 +43,8 @@ class BacktestOptions:
     end_ms: int | None = None
     seed: int = 1
     progress: bool = True
+    every_tick: bool = False  # tick quiet runners too (slower, same trades)
+    verify_quiet: bool = False  # run the ticks quiet runners skip, failing if one acts
 
 
 @attrs.frozen
@@ -92,7 +94,9 @@ async def run_backtest(
     end = data_end if options.end_ms is None else min(options.end_ms, data_end)
     start = market.start_ms + WARM_UP_MS  # run_sim starts there: the market spans ≥ 4 days
     days = (Decimal(max(0, end - start)) + Decimal("0.5")) / DAY_MS  # int(days × DAY) = span
-    sim_options = SimOptions(days=days, seed=options.seed, progress=options.progress)
+    sim_options = SimOptions(days=days, seed=options.seed, progress=options.progress,
+                             skip_quiet=not options.every_tick,
+                             verify_quiet=options.verify_quiet)
     store = InMemoryStore()
     notifier = ConsoleNotifier(sys.stderr, quiet=True)  # only errors, on stderr
     run = await run_sim(attrs.evolve(config, mode="sim"), sim_options, notifier, store, market)
@@ -125,6 +129,11 @@ def add_backtest_parser(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the files")
     parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--every-tick", action="store_true",
+                        help="tick every runner at its interval even when it promised that "
+                             "nothing can happen yet (slower; the same trades)")
+    parser.add_argument("--verify-quiet", action="store_true",
+                        help="run the ticks that would be skipped and fail if one acts")
 
 
 def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOptions:
@@ -135,6 +144,8 @@ def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOpt
         end_ms=None if args.to is None else parse_time_ms(args.to, end_of_day=True),
         seed=args.seed if args.seed is not None else config.sim.seed,
         progress=not args.quiet,
+        every_tick=args.every_tick,
+        verify_quiet=args.verify_quiet,
     )
 
 

@@ -11,6 +11,7 @@ import attrs
 
 from mexcore.errors import RetryLater, TradingPaused
 from mexcore.ports import Clock, Level, Notifier
+from mexcore.quiet import Quiet
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,8 @@ class Service(Protocol):
     """What a runner drives: one application service with a name and a tick."""
 
     name: str
+    quiet: Quiet | None
+    """Set by every tick: None, or its promise of when a next tick could act (see Quiet)."""
 
     async def tick(self) -> int:
         """Do one cycle of work; return the number of actions taken (orders, sales, reports)."""
@@ -35,6 +38,7 @@ class TickReport:
     next_ms: int
     actions: int
     error: str | None = None
+    quiet: Quiet | None = None
 
 
 class RunnerLoop:
@@ -62,15 +66,20 @@ class RunnerLoop:
         self.errors = 0
 
     @property
+    def interval_ms(self) -> int:
+        return int(self.interval_s * 1000)
+
+    @property
     def name(self) -> str:
         return self.service.name
 
     async def tick_once(self) -> TickReport:
         """Run one tick, never raising (except cancellation)."""
         started = self._clock.now_ms()
-        actions, error = 0, None
+        actions, error, quiet = 0, None, None
         try:
             actions = await self.service.tick()
+            quiet = self.service.quiet
         except TradingPaused as e:
             error = None
             log.info("%s: %s", self.name, e)
@@ -80,8 +89,8 @@ class RunnerLoop:
             await self._notify_error(e, error, started)
         self.actions += actions
         finished = self._clock.now_ms()
-        report = TickReport(self.name, started, finished,
-                            started + int(self.interval_s * 1000), actions, error)
+        report = TickReport(self.name, started, finished, started + self.interval_ms, actions,
+                            error, quiet)
         self._on_report(report)
         return report
 

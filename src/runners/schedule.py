@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from decimal import Decimal
 from typing import Protocol
 
+import attrs
+
 from mexcore.ports import Clock
-from runners.loop import RunnerLoop
+from mexcore.quiet import Quiet
+from runners.loop import RunnerLoop, TickReport
 
 
 class SettableClock(Clock, Protocol):
@@ -17,19 +21,47 @@ class SettableClock(Clock, Protocol):
     def advance_to(self, time_ms: int) -> None: ...
 
 
+class MarketWatch(Protocol):
+    """What the simulated exchange tells the scheduler so that quiet runners can sleep."""
+
+    def account_version(self) -> Hashable:
+        """Return a value that changes whenever orders, fills or balances change."""
+        ...
+
+    def may_have_reached(self, symbol: str, level: Decimal) -> bool:
+        """Tell whether a tick now could see `symbol`'s last price at or above `level`."""
+        ...
+
+
+class BrokenPromise(AssertionError):
+    """A runner acted while it had promised to be quiet (only raised when verifying)."""
+
+
+@attrs.frozen
+class _Asleep:
+    quiet: Quiet
+    version: Hashable
+
+
 async def run_simulated(
     loops: Sequence[RunnerLoop],
     clock: SettableClock,
     end_ms: int,
     on_time: Callable[[int], Awaitable[None]] | None = None,
+    watch: MarketWatch | None = None,
+    verify: bool = False,
 ) -> None:
     """Tick each loop when it is due, earliest first, until `end_ms` (exclusive).
 
-    Ties go to the loop listed first, so a run is deterministic for the same inputs.
+    Ties go to the loop listed first, so a run is deterministic for the same inputs. With a
+    `watch`, a loop whose last tick promised to be quiet (see `Quiet`) skips its ticks until
+    the promise ends; the trades are the same as without skipping. `verify` runs the skipped
+    ticks anyway and raises BrokenPromise if one of them acts.
     """
     start = clock.now_ms()
     queue = [(start, index) for index in range(len(loops))]
     heapq.heapify(queue)
+    asleep: dict[int, _Asleep] = {}
     while queue:
         due, index = heapq.heappop(queue)
         if due >= end_ms:
@@ -38,10 +70,40 @@ async def run_simulated(
             clock.advance_to(due)
             if on_time is not None:
                 await on_time(due)
-        report = await loops[index].tick_once()
+        loop = loops[index]
+        sleeping = asleep.get(index)
+        if watch is not None and sleeping is not None and _still_quiet(sleeping, watch, due):
+            if not verify:
+                heapq.heappush(queue, (max(clock.now_ms() + loop.interval_ms, due + 1), index))
+                continue
+            report = await _verified_tick(loop, sleeping, watch)
+        else:
+            report = await loop.tick_once()
         await asyncio.sleep(0)  # let real I/O beside the simulation (Telegram) run
+        if watch is not None and report.quiet is not None:
+            asleep[index] = _Asleep(report.quiet, watch.account_version())
+        else:
+            asleep.pop(index, None)
         heapq.heappush(queue, (max(report.next_ms, due + 1), index))
     if clock.now_ms() < end_ms:
         clock.advance_to(end_ms)
         if on_time is not None:
             await on_time(end_ms)
+
+
+def _still_quiet(sleeping: _Asleep, watch: MarketWatch, now_ms: int) -> bool:
+    quiet = sleeping.quiet
+    if quiet.until_ms is not None and now_ms >= quiet.until_ms:
+        return False
+    if watch.account_version() != sleeping.version:
+        return False
+    return not any(watch.may_have_reached(s, level) for s, level in quiet.rises_to.items())
+
+
+async def _verified_tick(loop: RunnerLoop, sleeping: _Asleep, watch: MarketWatch) -> TickReport:
+    report = await loop.tick_once()
+    if report.actions or report.error or watch.account_version() != sleeping.version:
+        raise BrokenPromise(
+            f"{loop.name} promised {sleeping.quiet} but its tick at {report.started_ms} "
+            f"took {report.actions} actions (error: {report.error})")
+    return report

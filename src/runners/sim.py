@@ -41,6 +41,8 @@ class SimOptions:
     data: str = "bundled"
     speed: Decimal = ZERO  # simulated seconds per wall second; 0 = as fast as possible
     progress: bool = True
+    skip_quiet: bool = False  # skip the ticks runners promised would do nothing (see Quiet)
+    verify_quiet: bool = False  # run the skipped ticks anyway and fail if one acts
 
 
 @attrs.frozen
@@ -85,7 +87,9 @@ async def run_sim(
         loops = build_loops(config, deps)
         began = time.perf_counter()
         async with (session or _no_session)(deps, loops):
-            await run_simulated(loops, clock, end, _progress(start, end, options, began))
+            await run_simulated(loops, clock, end, _progress(start, end, options, began),
+                                watch=exchange if options.skip_quiet else None,
+                                verify=options.verify_quiet)
         wall = time.perf_counter() - began
         view = await MarketView.load(exchange)
         actions = {loop.name: loop.actions for loop in loops}

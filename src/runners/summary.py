@@ -10,7 +10,7 @@ import attrs
 
 from mexcore.money import ZERO
 from mexcore.ports import Store
-from mexcore.positions import Position, position_from_fills
+from mexcore.positions import Position, apply_fill, position_from_fills
 from mexcore.services.market import MarketView
 from mexcore.values import Fill, Side
 
@@ -102,17 +102,15 @@ def _components(
 def _realised_by_fill(fills: Sequence[Fill], view: MarketView) -> dict[str, Decimal]:
     """Attribute each sell's realised PnL (average cost) to the fill that realised it."""
     result: dict[str, Decimal] = {}
-    running: dict[str, list[Fill]] = defaultdict(list)
-    before: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for fill in fills:
-        running[fill.symbol].append(fill)
+    running: dict[str, Position] = {}
+    for fill in fills:  # the journal's order: oldest first, as position_from_fills folds
         rules = view.rules.get(fill.symbol)
         if rules is None:
             continue
-        now = position_from_fills(running[fill.symbol], rules.base, rules.quote).realised_pnl
+        before = running.get(fill.symbol) or Position(rules.base, rules.quote)
+        after = running[fill.symbol] = apply_fill(before, fill)
         if fill.side is Side.SELL:
-            result[fill.trade_id] = now - before[fill.symbol]
-        before[fill.symbol] = now
+            result[fill.trade_id] = after.realised_pnl - before.realised_pnl
     return result
 
 

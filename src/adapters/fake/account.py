@@ -17,6 +17,7 @@ class Account:
         self._free: dict[str, Decimal] = {}
         self._locked: dict[str, Decimal] = {}
         self._snapshot: Mapping[str, Balance] | None = None
+        self.moves = 0  # counts every change, so a watcher can tell that something moved
 
     def free(self, asset: str) -> Decimal:
         """Return the free amount of `asset`."""
@@ -62,6 +63,7 @@ class Account:
 
     def _move(self, book: dict[str, Decimal], asset: str, amount: Decimal) -> None:
         self._snapshot = None
+        self.moves += 1
         after = book.get(asset, ZERO) + amount
         if after < ZERO:
             raise AssertionError(f"{asset} balance would go negative ({after})")

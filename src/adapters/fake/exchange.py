@@ -107,6 +107,26 @@ class FakeExchange:
         """Fill resting orders up to the clock's time (every port call does this first)."""
         self.engine.sync(self.clock.now_ms())
 
+    # --- what a simulation's scheduler watches (runners.schedule.MarketWatch) -----------------
+
+    def account_version(self) -> tuple[int, int, int]:
+        """Return a value that changes whenever orders, fills or balances change."""
+        self.sync()
+        engine = self.engine
+        return engine.account.moves, len(engine.orders), len(engine.fills)
+
+    def may_have_reached(self, symbol: str, level: Decimal) -> bool:
+        """Tell whether a ticker now could show `symbol`'s last price at or above `level`.
+
+        Errs towards yes: the float close is compared with a margin of one price tick (the
+        ticker rounds it to the tick) plus a relative 1e-9; an unknown symbol says yes.
+        """
+        if not self.market.has(symbol):
+            return True
+        last = self.market.last_price_float(symbol, self._done())
+        margin = 10.0 ** -self.market.price_decimals(symbol)
+        return last >= float(level) * (1 - 1e-9) - margin
+
     # --- the Exchange port -------------------------------------------------------------------
 
     async def symbol_rules(self) -> Mapping[str, SymbolRules]:

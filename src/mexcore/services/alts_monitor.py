@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mexcore.policies import AltsMonitorPolicy, PnlMonitorPolicy
+from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.fills import FillSync
 from mexcore.services.market import CORE_ASSETS, MarketView
@@ -20,9 +21,11 @@ class AltsMonitor:
         self._deps, self.policy, self._factor = deps, policy, pnl.sell_price_factor
         self._taker = ProfitTaker(NAME, deps)
         self._sync = FillSync(deps.exchange, deps.store)
+        self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
         """Run one check; return the number of sales placed."""
+        self.quiet = None
         view = await MarketView.load(self._deps.exchange)
         symbols = alt_symbols(view)
         await self._sync.sync(symbols)
@@ -31,6 +34,9 @@ class AltsMonitor:
             sale = await self._taker.take(symbol, view, self.policy.profit_threshold,
                                           self._factor)
             sales += sale is not None
+        if not sales:  # quiet until an alt reaches its profit level (or the account moves)
+            levels = self._taker.wake_levels(symbols, view, self.policy.profit_threshold)
+            self.quiet = None if levels is None else Quiet(rises_to=levels)
         return sales
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from mexcore.allocation import allocation_state
 from mexcore.antihype import FilterResult, check_buy, check_rebalance
 from mexcore.errors import MexbotError
-from mexcore.lots import BelowMinimum
+from mexcore.lots import BelowMinimum, round_quote
 from mexcore.money import ZERO, format_decimal
 from mexcore.planning import (
     MarketInputs,
@@ -22,6 +22,7 @@ from mexcore.planning_5050 import plan_usdc_top_up
 from mexcore.policies import AntiHypePolicy, BalanceMonitorPolicy
 from mexcore.ports import Level
 from mexcore.pricing import maker_buy_price
+from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.maker_orders import MakerBuyer, MakerResult
 from mexcore.services.market import MarketView
@@ -48,13 +49,19 @@ class BalanceMonitor:
         self._market_orders = MarketOrders(NAME, deps)
         self._cooldowns = Cooldowns(deps.store)
         self._memory = Cursors(deps.store, NAME)
+        self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
         """Run one check; return the number of orders placed, requoted or cancelled."""
+        self.quiet = None
         rules = dict(await self._deps.exchange.symbol_rules())
         actions, still_open = await self._maker.look_after(rules)
         now = self._deps.clock.now_ms()
-        if still_open or not self._cooldowns.ready(NAME, now):
+        if still_open:
+            return actions
+        if not self._cooldowns.ready(NAME, now):
+            if not actions:
+                self.quiet = Quiet(until_ms=self._cooldowns.until_ms(NAME))
             return actions
         async with self._deps.funds.spending(NAME, "USDC", "USDT"):
             view = await MarketView.load(self._deps.exchange)
@@ -68,6 +75,8 @@ class BalanceMonitor:
             results = [await self._place(view, buy) for buy in plan.buys]
         placed = [r for r in results if r is not None]
         self._remember(plan)
+        if not actions and not plan.buys and self._nothing_to_spend(view):
+            self.quiet = Quiet()  # until the account changes: no price makes USDC spendable
         if placed:
             await self._deps.notifier.send("balance.buy", purchase_report(plan, placed),
                                            Level.ALERT)
@@ -79,6 +88,18 @@ class BalanceMonitor:
         if isinstance(nothing, Skip):  # skip reading books and candles: nothing to spend
             return PurchasePlan(reason=nothing.reason)
         return plan_balance_purchase(free, self._held(view), await self._inputs(view), p)
+
+    def _nothing_to_spend(self, view: MarketView) -> bool:
+        """Tell whether neither the USDC nor a top-up from USDT could fund a purchase."""
+        p = self.policy
+        if not isinstance(safe_amount(view.free("USDC"), p.min_balance, p.max_purchase,
+                                      p.reserve), Skip):
+            return False
+        if not p.top_up_from_usdt or view.free("USDC") >= p.min_balance:
+            return True
+        rules = view.rules.get("USDCUSDT")
+        return (rules is None or not rules.tradeable
+                or round_quote(view.free("USDT"), rules) < rules.min_notional_market)
 
     def _held(self, view: MarketView) -> dict[str, Decimal]:
         values = {}

@@ -9,10 +9,11 @@ from mexcore.allocation import split_alts_majors
 from mexcore.errors import SkipSymbol
 from mexcore.lots import BelowMinimum
 from mexcore.money import format_decimal
-from mexcore.planning import Skip
+from mexcore.planning import Skip, safe_amount
 from mexcore.planning_5050 import Leg, Operation5050, plan_5050
 from mexcore.policies import Balancer5050Policy
 from mexcore.ports import Level
+from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders
@@ -34,9 +35,11 @@ class Balancer5050:
         self._orders = MarketOrders(NAME, deps)
         self._cooldowns = Cooldowns(deps.store)
         self._warn = WarnOnce(deps.store, deps.notifier, NAME)
+        self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
         """Run one check; return the number of market buys placed."""
+        self.quiet = None
         now = self._deps.clock.now_ms()
         async with self._deps.funds.spending(NAME, "USDC"):
             view = await MarketView.load(self._deps.exchange)
@@ -46,6 +49,7 @@ class Balancer5050:
                              self._cooldowns.ready(NAME, now), self._tradeable(view), self.policy)
             if isinstance(plan, Skip):
                 log.debug("%s: %s", NAME, plan.reason)
+                self.quiet = self._quiet(view, now)
                 return 0
             # Started before placing, so a crash between the orders keeps the cooldown.
             self._deps.executor.check_not_paused(NAME)
@@ -54,6 +58,16 @@ class Balancer5050:
         if placed:
             await self._deps.notifier.send("balancer.5050", _report(plan, placed), Level.ALERT)
         return len(placed)
+
+    def _quiet(self, view: MarketView, now: int) -> Quiet | None:
+        """Quiet while cooling down, or while the free USDC cannot fund an operation."""
+        if not all(view.tradeable(s) for s in self._symbols()):
+            return None
+        if not self._cooldowns.ready(NAME, now):
+            return Quiet(until_ms=self._cooldowns.until_ms(NAME))
+        p = self.policy
+        spendable = safe_amount(view.free("USDC"), p.min_balance, p.max_operation, p.reserve)
+        return Quiet() if isinstance(spendable, Skip) else None  # else: prices decide
 
     def _symbols(self) -> list[str]:
         return [*self.policy.btc_eth_targets, *self.policy.alts]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from mexcore.money import format_decimal
 from mexcore.ports import Clock, Exchange, Level, Notifier, Store
+from mexcore.quiet import Quiet
 from mexcore.values import Fill, Order
 
 CURSOR_KEY = "orders_reporter.last_ms"
@@ -19,6 +20,7 @@ class OrdersReporter:
     """Report open orders and the journal's new fills; one report per tick."""
 
     name = "orders_reporter"
+    quiet: Quiet | None = None  # no promise: ticks every interval
 
     def __init__(self, exchange: Exchange, store: Store, notifier: Notifier, clock: Clock) -> None:
         self._exchange = exchange

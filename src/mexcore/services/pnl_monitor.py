@@ -12,6 +12,7 @@ from mexcore.money import ZERO, format_decimal
 from mexcore.policies import PnlMonitorPolicy
 from mexcore.ports import Level
 from mexcore.positions import Position
+from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.fills import FillSync
 from mexcore.services.market import MarketView
@@ -41,9 +42,11 @@ class PnlMonitor:
         self._sync = FillSync(deps.exchange, deps.store)
         self._throttle = Throttle(deps.store)
         self._warn = WarnOnce(deps.store, deps.notifier, NAME)
+        self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
         """Run one check; return the number of sales, post-sale buys and summaries."""
+        self.quiet = None
         view = await MarketView.load(self._deps.exchange)
         # An unlisted symbol has no fills to read: it is warned about below, not fatal here.
         await self._sync.sync([s for s in self.policy.symbols if s in view.rules])
@@ -56,7 +59,22 @@ class PnlMonitor:
                                           self.policy.sell_price_factor)
             if sale is not None:
                 actions += 1 + await self._post_sale(sale)
+        if actions == 0:  # nothing sold: quiet until a profit level or the next summary
+            summaries = await self._maybe_summary()
+            self.quiet = self._quiet(view)
+            return summaries
         return actions + await self._maybe_summary()
+
+    def _quiet(self, view: MarketView) -> Quiet | None:
+        """Quiet until a price reaches its profit level or the next summary is due."""
+        symbols = self.policy.symbols
+        if not all(view.tradeable(s) for s in symbols):
+            return None
+        levels = self._taker.wake_levels(symbols, view, self.policy.profit_threshold)
+        if levels is None:
+            return None
+        return Quiet(self._throttle.next_ms("pnl.summary", self.policy.summary_interval_s),
+                     levels)
 
     async def _post_sale(self, sale: Sale) -> int:
         if not self.policy.post_sale_rebalance or sale.order.cumm_quote_qty <= ZERO:

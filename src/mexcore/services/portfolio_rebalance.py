@@ -12,7 +12,9 @@ from mexcore.money import ZERO, format_decimal
 from mexcore.policies import BalanceMonitorPolicy, PortfolioRebalancePolicy
 from mexcore.ports import Level
 from mexcore.positions import position_from_fills
+from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
+from mexcore.services.journal_positions import JournalPositions
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders
 from mexcore.values import Order, Side
@@ -26,12 +28,14 @@ class PortfolioRebalancer:
     """Every `interval_s`: sell the overweight of BTC/ETH into USDC and buy the underweight."""
 
     name = NAME
+    quiet: Quiet | None = None  # no promise: ticks every interval
 
     def __init__(
         self, deps: ServiceDeps, policy: PortfolioRebalancePolicy, targets: BalanceMonitorPolicy
     ) -> None:
         self._deps, self.policy, self._targets = deps, policy, dict(targets.targets)
         self._orders = MarketOrders(NAME, deps)
+        self._journal = JournalPositions(deps.store)
 
     async def tick(self) -> int:
         """Rebalance once; return the number of orders placed (or 1 for a block notice)."""
@@ -60,9 +64,14 @@ class PortfolioRebalancer:
         total = ZERO
         for symbol in self._targets:
             rules, price = view.rules.get(symbol), view.price(symbol)
-            fills = self._deps.store.fills(symbol)
-            if rules and price and fills:
-                total += position_from_fills(fills, rules.base, rules.quote).total_pnl(price)
+            folded = self._journal.folded(symbol, rules) if rules and price else None
+            if rules is None or price is None or folded is None:
+                continue
+            position = folded.position
+            if folded.third_asset_fee:  # without fee prices: raises MissingFeePrice
+                position = position_from_fills(self._deps.store.fills(symbol), rules.base,
+                                               rules.quote)
+            total += position.total_pnl(price)
         return total
 
     async def _execute(self, view: MarketView, leg: RebalanceLeg) -> bool:

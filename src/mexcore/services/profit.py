@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -12,8 +12,9 @@ from mexcore.client_ids import client_order_id
 from mexcore.money import ZERO, format_decimal
 from mexcore.ports import Level
 from mexcore.positions import Position, position_from_fills
-from mexcore.pricing import ProfitSell, profit_sell_decision
+from mexcore.pricing import ProfitSell, profit_sell_decision, profit_sell_level
 from mexcore.services.deps import ServiceDeps
+from mexcore.services.journal_positions import JournalPositions
 from mexcore.services.market import MarketView
 from mexcore.values import Balance, Order, OrderRequest, OrderType, Side
 
@@ -37,24 +38,42 @@ class ProfitTaker:
         self._runner = runner
         self._store, self._notifier, self._clock = deps.store, deps.notifier, deps.clock
         self._executor, self._funds, self._exchange = deps.executor, deps.funds, deps.exchange
-        self._positions: dict[str, tuple[tuple[str, ...], Position]] = {}
+        self._journal = JournalPositions(deps.store)
 
     def position(self, symbol: str, view: MarketView) -> Position | None:
         """Return the average-cost position of `symbol` from the fill journal."""
         rules = view.rules.get(symbol)
-        fills = self._store.fills(symbol)
-        if rules is None or not fills:
+        folded = None if rules is None else self._journal.folded(symbol, rules)
+        if rules is None or folded is None:
             return None
-        if any(f.fee and f.fee_asset not in (rules.base, rules.quote) for f in fills):
+        if folded.third_asset_fee:
             prices = _fee_prices(view, rules.quote)  # a fee in a third asset needs its price
-            return position_from_fills(fills, rules.base, rules.quote, prices)
-        # Without third-asset fees the position depends on the fills alone: fold them once.
-        key = (rules.base, rules.quote, *(f.trade_id for f in fills))
-        found = self._positions.get(symbol)
-        if found is None or found[0] != key:
-            found = self._positions[symbol] = (key, position_from_fills(
-                fills, rules.base, rules.quote))
-        return found[1]
+            return position_from_fills(self._store.fills(symbol), rules.base, rules.quote,
+                                       prices)
+        return folded.position
+
+    def wake_levels(
+        self, symbols: Sequence[str], view: MarketView, threshold: Decimal
+    ) -> dict[str, Decimal] | None:
+        """Return, per symbol held, the price up to which `take` would not sell.
+
+        None when no such promise can be made: a symbol without rules, or a fee paid in a
+        third asset (the position then moves with that asset's price).
+        """
+        levels = {}
+        for symbol in symbols:
+            rules = view.rules.get(symbol)
+            if rules is None:
+                return None
+            folded = self._journal.folded(symbol, rules)
+            if folded is None:
+                continue  # no fills: nothing held by the bot, no price sells
+            if folded.third_asset_fee:
+                return None
+            level = profit_sell_level(folded.position, threshold)
+            if level is not None:
+                levels[symbol] = level
+        return levels
 
     async def take(
         self, symbol: str, view: MarketView, threshold: Decimal, factor: Decimal

@@ -14,6 +14,7 @@ from mexcore.money import format_decimal
 from mexcore.planning import scanner_buy_amount
 from mexcore.policies import AntiHypePolicy, ScannerPolicy
 from mexcore.ports import Level
+from mexcore.quiet import Quiet
 from mexcore.scoring import PairScore, ScanLists, classify, score_pair
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
@@ -33,24 +34,49 @@ class MarketScanner:
     name = NAME
 
     def __init__(self, deps: ServiceDeps, policy: ScannerPolicy, antihype: AntiHypePolicy) -> None:
-        self._exchange, self._notifier = deps.exchange, deps.notifier
+        self._exchange, self._notifier, self._clock = deps.exchange, deps.notifier, deps.clock
         self._funds = deps.funds
         self._orders = MarketOrders(NAME, deps)
         self.policy, self.antihype = policy, antihype
         self.last_lists = ScanLists()
         self._cursors = Cursors(deps.store, NAME)
+        self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
         """Run one scan cycle; return the number of actions (reports sent, orders placed)."""
+        self.quiet = None
         view = await MarketView.load(self._exchange)
         symbols = select_universe(view.tickers, view.rules, self.policy)
         scores = await self._analyse_all(symbols, view)
         self.last_lists = classify(scores, self.policy.min_score)
         self._remember(self.last_lists)
-        actions = await self._maybe_report(self.last_lists, len(symbols))
+        cycle = self._count_cycle()
+        actions = await self._maybe_report(self.last_lists, len(symbols), cycle)
         if self.last_lists.buy_opportunities:
-            actions += await self._auto_buy(self.last_lists.buy_opportunities[0])
+            bought = await self._auto_buy(self.last_lists.buy_opportunities[0])
+            if bought:
+                return actions + bought
+        if scanner_buy_amount(view.free("USDT"), self.policy) is None:
+            self.quiet = self._quiet_until_report(cycle)
         return actions
+
+    def _count_cycle(self) -> int:
+        """Count scan intervals rather than scans, so that a skipped quiet scan still counts."""
+        now, interval_ms = self._clock.now_ms(), self.policy.interval_s * 1000
+        last = self._cursors.get_int("last_scan_ms")
+        elapsed = 1 if last is None or now <= last else max(1, round((now - last) / interval_ms))
+        cycle = (self._cursors.get_int("cycles") or 0) + elapsed
+        self._cursors.set("cycles", cycle)
+        self._cursors.set("last_scan_ms", now)
+        return cycle
+
+    def _quiet_until_report(self, cycle: int) -> Quiet | None:
+        """Without USDT to buy with, only the report cycles matter: skip to the next one."""
+        every = self.policy.report_every_cycles
+        ahead = every - cycle % every
+        if ahead <= 1:
+            return None
+        return Quiet(until_ms=self._clock.now_ms() + ahead * self.policy.interval_s * 1000)
 
     async def _analyse_all(self, symbols: Sequence[str], view: MarketView) -> list[PairScore]:
         gate = asyncio.Semaphore(self.policy.concurrency)
@@ -78,9 +104,7 @@ class MarketScanner:
             for p in lists.buy_opportunities[:10]
         ])
 
-    async def _maybe_report(self, lists: ScanLists, scanned: int) -> int:
-        cycle = (self._cursors.get_int("cycles") or 0) + 1
-        self._cursors.set("cycles", cycle)
+    async def _maybe_report(self, lists: ScanLists, scanned: int, cycle: int) -> int:
         if cycle % self.policy.report_every_cycles != 0:
             return 0
         await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mexcore.money import ZERO
+from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.values import PortfolioSnapshot
@@ -14,6 +15,7 @@ class PortfolioSnapshots:
     """Every `interval_s`: store the USDT value of each asset and of the whole portfolio."""
 
     name = NAME
+    quiet: Quiet | None = None  # no promise: ticks every interval
 
     def __init__(self, deps: ServiceDeps) -> None:
         self._deps = deps
