@@ -39,8 +39,9 @@ class BrokenPromise(AssertionError):
 
 @attrs.frozen
 class _Asleep:
-    quiet: Quiet
+    quiet: Quiet  # the promise skipping keeps: that of the loop's last tick run as usual
     version: Hashable
+    latest: Quiet | None = None  # verifying: the promise of the last verified tick too
 
 
 async def run_simulated(
@@ -56,7 +57,8 @@ async def run_simulated(
     Ties go to the loop listed first, so a run is deterministic for the same inputs. With a
     `watch`, a loop whose last tick promised to be quiet (see `Quiet`) skips its ticks until
     the promise ends; the trades are the same as without skipping. `verify` runs the skipped
-    ticks anyway and raises BrokenPromise if one of them acts.
+    ticks anyway and raises BrokenPromise if one of them acts (or if a tick acts while the
+    promise of the verified tick before it still holds).
     """
     start = clock.now_ms()
     queue = [(start, index) for index in range(len(loops))]
@@ -73,12 +75,15 @@ async def run_simulated(
         loop = loops[index]
         sleeping = asleep.get(index)
         if watch is not None and sleeping is not None and _still_quiet(sleeping, watch, due):
-            if not verify:
-                heapq.heappush(queue, (max(clock.now_ms() + loop.interval_ms, due + 1), index))
-                continue
-            report = await _verified_tick(loop, sleeping, watch)
-        else:
-            report = await loop.tick_once()
+            next_ms = clock.now_ms() + loop.interval_ms
+            if verify:  # every tick skipping would skip, held to the promise skipping keeps
+                report = await _verified_tick(loop, sleeping, watch)
+                asleep[index] = attrs.evolve(sleeping, latest=report.quiet)
+                next_ms = report.next_ms
+                await asyncio.sleep(0)
+            heapq.heappush(queue, (max(next_ms, due + 1), index))
+            continue
+        report = await loop.tick_once()
         await asyncio.sleep(0)  # let real I/O beside the simulation (Telegram) run
         if watch is not None and report.quiet is not None:
             asleep[index] = _Asleep(report.quiet, watch.account_version())
@@ -92,10 +97,14 @@ async def run_simulated(
 
 
 def _still_quiet(sleeping: _Asleep, watch: MarketWatch, now_ms: int) -> bool:
-    quiet = sleeping.quiet
-    if quiet.until_ms is not None and now_ms >= quiet.until_ms:
-        return False
     if watch.account_version() != sleeping.version:
+        return False
+    promises = (sleeping.quiet, sleeping.latest)
+    return any(q is not None and _holds(q, watch, now_ms) for q in promises)
+
+
+def _holds(quiet: Quiet, watch: MarketWatch, now_ms: int) -> bool:
+    if quiet.until_ms is not None and now_ms >= quiet.until_ms:
         return False
     return not any(watch.may_have_reached(s, level) for s, level in quiet.rises_to.items())
 
@@ -104,6 +113,8 @@ async def _verified_tick(loop: RunnerLoop, sleeping: _Asleep, watch: MarketWatch
     report = await loop.tick_once()
     if report.actions or report.error or watch.account_version() != sleeping.version:
         raise BrokenPromise(
-            f"{loop.name} promised {sleeping.quiet} but its tick at {report.started_ms} "
+            f"{loop.name} promised {sleeping.quiet}"
+            f"{'' if sleeping.latest is None else f' then {sleeping.latest}'} "
+            f"but its tick at {report.started_ms} "
             f"took {report.actions} actions (error: {report.error})")
     return report
