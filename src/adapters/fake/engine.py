@@ -57,6 +57,7 @@ class MatchingEngine:
         self.orders: dict[str, OrderState] = {}
         self.fills: list[Fill] = []
         self._resting: dict[str, list[OrderState]] = {}
+        self._open: dict[str, OrderState] = {}  # by client id, in placement order
         self._order_ids = count(1)
         self._trade_ids = count(1)
         self._synced = 0
@@ -83,7 +84,7 @@ class MatchingEngine:
             raise OrderRejected("Duplicate order sent.", -2010)
         done = self.market.completed(now_ms)
         validate_request(request, rules, self.market.last_price(request.symbol, done))
-        if sum(len(v) for v in self._resting.values()) >= MAX_OPEN_ORDERS:
+        if len(self._open) >= MAX_OPEN_ORDERS:
             raise OrderRejected("Cannot exceed the maximum order limit", 30029)
         trades, complete = self._taker_trades(request, rules, done)
         state = OrderState(request, rules, f"C02__{next(self._order_ids)}", now_ms)
@@ -178,6 +179,7 @@ class MatchingEngine:
         start = self.market.start_ms
         state.first_minute = max(0, -((start - now_ms) // MINUTE_MS))
         self._resting.setdefault(state.request.symbol, []).append(state)
+        self._open[state.request.client_order_id] = state
 
     def _close(self, state: OrderState, status: OrderStatus, now_ms: int) -> None:
         if state.held > ZERO:
@@ -185,9 +187,14 @@ class MatchingEngine:
             state.held = ZERO
         state.status = status
         state.update_time_ms = now_ms
+        self._open.pop(state.request.client_order_id, None)
         resting = self._resting.get(state.request.symbol, [])
         if state in resting:
             resting.remove(state)
+
+    def open_orders(self) -> list[OrderState]:
+        """Return the open (resting) orders, oldest first."""
+        return list(self._open.values())
 
     def cancel(self, symbol: str, client_order_id: str, now_ms: int) -> OrderState:
         """Cancel an open order; raise OrderNotFound (-2011) if there is none by that id."""

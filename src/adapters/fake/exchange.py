@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -56,8 +57,9 @@ class FakeExchange:
         self.engine = MatchingEngine(self.market, rules, model, MxDeduction())
         self.injector = FaultInjector(faults or Faults(seed=seed), clock)
         self._cache_minute = -1
+        self._wake_floors: dict[tuple[str, Decimal], float] = {}
         self._cache: dict[Any, Any] = {}
-        self._fills_seen = -1
+        self._fills_seen = 0
         self._fills_sorted: list[Fill] = []
         self._fills_by_symbol: dict[str, list[Fill]] = {}
 
@@ -121,11 +123,15 @@ class FakeExchange:
         Errs towards yes: the float close is compared with a margin of one price tick (the
         ticker rounds it to the tick) plus a relative 1e-9; an unknown symbol says yes.
         """
-        if not self.market.has(symbol):
-            return True
-        last = self.market.last_price_float(symbol, self._done())
-        margin = 10.0 ** -self.market.price_decimals(symbol)
-        return last >= float(level) * (1 - 1e-9) - margin
+        floor = self._wake_floors.get((symbol, level))
+        if floor is None:
+            if not self.market.has(symbol):
+                return True
+            if len(self._wake_floors) > 10_000:
+                self._wake_floors.clear()
+            margin = 10.0 ** -self.market.price_decimals(symbol)
+            floor = self._wake_floors[(symbol, level)] = float(level) * (1 - 1e-9) - margin
+        return self.market.last_price_float(symbol, self._done()) >= floor
 
     # --- the Exchange port -------------------------------------------------------------------
 
@@ -179,11 +185,10 @@ class FakeExchange:
     async def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
         """Return the open orders (of one symbol, or all), oldest first."""
         await self._enter("openOrders")
-        states = self.engine.orders.values()
         return [
             s.to_order()
-            for s in states
-            if s.status.is_open and (symbol is None or s.request.symbol == symbol)
+            for s in self.engine.open_orders()
+            if symbol is None or s.request.symbol == symbol
         ]
 
     async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]:
@@ -192,7 +197,8 @@ class FakeExchange:
         self.engine.rules_for(symbol)
         oldest = max(since_ms or 0, self.clock.now_ms() - FILL_HISTORY_MS)
         self._index_fills()
-        return [f for f in self._fills_by_symbol.get(symbol, ()) if f.time_ms >= oldest]
+        fills = self._fills_by_symbol.get(symbol, [])
+        return fills[bisect.bisect_left(fills, oldest, key=_fill_time):]
 
     async def trade_fees(self, symbol: str) -> Fees:
         """Return the maker and taker rates of `symbol`."""
@@ -223,14 +229,12 @@ class FakeExchange:
         return cast(T, self._cache[key])
 
     def _index_fills(self) -> list[Fill]:
-        # Sort and group the (append-only) fill list only when a fill was added since last time.
-        if len(self.engine.fills) != self._fills_seen:
-            self._fills_seen = len(self.engine.fills)
-            self._fills_sorted = sorted(
-                self.engine.fills, key=lambda f: (f.time_ms, int(f.trade_id[:-2])))
-            self._fills_by_symbol = {}
-            for fill in self._fills_sorted:
-                self._fills_by_symbol.setdefault(fill.symbol, []).append(fill)
+        # The engine's fill list only grows: sort each new fill into place once.
+        for fill in self.engine.fills[self._fills_seen:]:
+            bisect.insort(self._fills_sorted, fill, key=_fill_order)
+            bisect.insort(self._fills_by_symbol.setdefault(fill.symbol, []), fill,
+                          key=_fill_order)
+        self._fills_seen = len(self.engine.fills)
         return self._fills_sorted
 
     def _tickers(self) -> Mapping[str, Ticker24h]:
@@ -248,6 +252,14 @@ class FakeExchange:
             volume=amount_text(volume, self.market.qty_decimals(symbol)),
             quote_volume=amount_text(quote_volume), bid=bid, ask=ask,
         )
+
+
+def _fill_order(fill: Fill) -> tuple[int, int]:
+    return fill.time_ms, int(fill.trade_id[:-2])
+
+
+def _fill_time(fill: Fill) -> int:
+    return fill.time_ms
 
 
 class _LazyTickers(Mapping[str, Ticker24h]):

@@ -84,7 +84,8 @@ class MarketData:
         self._qty_dp = {s: qty_decimals.get(s, 8) for s in self.series}
         self._buckets: dict[str, _Buckets] = {}
         self._aggregates: dict[tuple[str, str], Floats] = {}
-        self._full_candles: dict[tuple[str, str], dict[int, Candle]] = {}
+        self._full_candles: dict[tuple[str, str], list[Candle | None]] = {}
+        self._full_ranges: dict[tuple[str, str], tuple[int, int]] = {}  # built, contiguous
 
     @property
     def symbols(self) -> Sequence[str]:
@@ -144,8 +145,8 @@ class MarketData:
         return (
             float(s.close[done - 1]),
             float(s.open[first]),
-            float(s.high[first:done].max()),
-            float(s.low[first:done].min()),
+            float(s.day_high(DAY_MINUTES)[done - 1]),
+            float(s.day_low(DAY_MINUTES)[done - 1]),
             s.volume_between(first, done),
             s.quote_volume_between(first, done),
         )
@@ -161,20 +162,35 @@ class MarketData:
         buckets = self._bucket_index(interval)
         last = int(np.searchsorted(buckets.starts, done, side="left")) - 1
         first = max(0, last - min(limit, MAX_CANDLES) + 1)
-        full = self._full_candles.setdefault((symbol, interval), {})
-        result = [full.get(j) or self._full_candle(symbol, interval, j, full)
-                  for j in range(first, last)]
+        result = self._completed_candles(symbol, interval, first, last)
         if last >= 0:
             stop = min(done, int(buckets.stops[last]))
             row = self._row(symbol, int(buckets.starts[last]), stop)
             result.append(self._candle(symbol, int(buckets.open_ms[last]), row))
         return result
 
-    def _full_candle(self, symbol: str, interval: str, j: int, memo: dict[int, Candle]) -> Candle:
-        # A completed bucket never changes: build its (immutable) Candle once.
+    def _completed_candles(
+        self, symbol: str, interval: str, first: int, last: int
+    ) -> list[Candle]:
+        # A completed bucket never changes: its (immutable) Candle is built once, kept in a
+        # list indexed by bucket, and windows of it are sliced (the scan moves forward).
+        key = (symbol, interval)
+        built = self._full_candles.get(key)
+        if built is None:
+            built = self._full_candles[key] = [None] * len(self._bucket_index(interval).starts)
+        lo, hi = self._full_ranges.get(key, (0, 0))
+        if not lo <= first <= last <= hi:
+            joins = first <= hi and lo <= last
+            missing = [*range(first, lo), *range(hi, last)] if joins else range(first, last)
+            for j in missing:
+                if built[j] is None:
+                    built[j] = self._full_candle(symbol, interval, j)
+            self._full_ranges[key] = (min(lo, first), max(hi, last)) if joins else (first, last)
+        return built[first:last]  # type: ignore[return-value]  # no None inside the range
+
+    def _full_candle(self, symbol: str, interval: str, j: int) -> Candle:
         open_ms = int(self._bucket_index(interval).open_ms[j])
-        memo[j] = candle = self._candle(symbol, open_ms, self._full_row(symbol, interval, j))
-        return candle
+        return self._candle(symbol, open_ms, self._full_row(symbol, interval, j))
 
     def _bucket_index(self, interval: str) -> _Buckets:
         found = self._buckets.get(interval)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
+import talib
 
 Floats = npt.NDArray[np.float64]
 
@@ -15,7 +18,8 @@ class MinuteSeries:
     """
 
     __slots__ = (
-        "close", "cum_quote", "cum_volume", "high", "low", "open", "quote_volume", "volume",
+        "_day_high", "_day_low", "close", "cum_quote", "cum_volume", "high", "low", "open",
+        "quote_volume", "volume",
     )
 
     def __init__(self, rows: Floats) -> None:
@@ -31,9 +35,23 @@ class MinuteSeries:
         self.quote_volume: Floats = np.ascontiguousarray(qv)
         self.cum_volume: Floats = np.concatenate(([0.0], np.cumsum(self.volume)))
         self.cum_quote: Floats = np.concatenate(([0.0], np.cumsum(self.quote_volume)))
+        self._day_high: Floats | None = None
+        self._day_low: Floats | None = None
 
     def __len__(self) -> int:
         return len(self.close)
+
+    def day_high(self, minutes: int) -> Floats:
+        """Return, per minute i, the highest high of the `minutes` minutes ending at i."""
+        if self._day_high is None:
+            self._day_high = _trailing(self.high, minutes, talib.MAX, np.maximum)
+        return self._day_high
+
+    def day_low(self, minutes: int) -> Floats:
+        """Return, per minute i, the lowest low of the `minutes` minutes ending at i."""
+        if self._day_low is None:
+            self._day_low = _trailing(self.low, minutes, talib.MIN, np.minimum)
+        return self._day_low
 
     def volume_between(self, first: int, stop: int) -> float:
         """Return the base volume of minutes `first` .. `stop - 1`."""
@@ -42,6 +60,17 @@ class MinuteSeries:
     def quote_volume_between(self, first: int, stop: int) -> float:
         """Return the quote volume of minutes `first` .. `stop - 1`."""
         return float(self.cum_quote[stop] - self.cum_quote[first])
+
+
+def _trailing(
+    values: Floats, minutes: int, window: Callable[..., Floats], running: np.ufunc
+) -> Floats:
+    # TA-Lib's rolling MAX/MIN leave the first `minutes - 1` entries NaN: there the window is
+    # every minute so far, a running maximum (minimum).
+    out = np.array(window(values, timeperiod=minutes), dtype=np.float64)
+    head = min(len(values), minutes - 1)
+    out[:head] = running.accumulate(values[:head])
+    return out
 
 
 def stack_rows(o: Floats, h: Floats, low: Floats, c: Floats, v: Floats) -> Floats:

@@ -20,7 +20,7 @@ class InMemoryStore:
         self._intents: dict[str, OrderIntent] = {}
         self._state: dict[str, str] = {}
         self._snapshots: dict[int, PortfolioSnapshot] = {}
-        self._sorted_fills: dict[str | None, list[Fill]] = {}  # cleared when a fill is added
+        self._sorted_fills: dict[str | None, list[Fill]] = {}  # dropped when one is added
 
     def record_fills(self, fills: Iterable[Fill]) -> int:
         """Add fills not yet journaled (unique by symbol and trade id); return how many."""
@@ -30,8 +30,8 @@ class InMemoryStore:
             if key not in self._fills:
                 self._fills[key] = fill
                 added += 1
-        if added:
-            self._sorted_fills.clear()
+                self._sorted_fills.pop(fill.symbol, None)
+                self._sorted_fills.pop(None, None)
         return added
 
     def fills(self, symbol: str | None = None) -> Sequence[Fill]:
