@@ -73,6 +73,10 @@ class Notifier(Protocol):
 
     async def send(self, topic: str, text: str, level: Level = Level.INFO) -> None: ...
 
+    def wants(self, level: Level) -> bool:
+        """Tell whether a message at `level` could reach the user (else skip rendering it)."""
+        ...
+
     async def send_picture(self, topic: str, png: bytes, caption: str = "") -> None: ...
 
 

@@ -41,6 +41,10 @@ class RecordingNotifier:
         """Record a message."""
         self.messages.append(SentMessage(topic, text, level))
 
+    def wants(self, level: Level) -> bool:
+        """Record everything."""
+        return True
+
     async def send_picture(self, topic: str, png: bytes, caption: str = "") -> None:
         """Record a picture."""
         self.pictures.append(SentPicture(topic, png, caption))
@@ -68,6 +72,10 @@ class ConsoleNotifier:
         """Print `[level] topic: text` unless the level is below the threshold."""
         if _RANK[level] >= self._min_rank:
             print(f"[{level.value}] {topic}: {text}", file=self._stream or sys.stdout)
+
+    def wants(self, level: Level) -> bool:
+        """Tell whether `level` is at or above the threshold."""
+        return _RANK[level] >= self._min_rank
 
     async def send_picture(self, topic: str, png: bytes, caption: str = "") -> None:
         """Print a line describing the picture (the console cannot show it)."""

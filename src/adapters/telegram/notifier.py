@@ -88,6 +88,10 @@ class TelegramNotifier:
     def outbox(self) -> Outbox:
         return self._outbox
 
+    def wants(self, level: Level) -> bool:
+        """Every level can reach the chats (INFO throttled per topic)."""
+        return True
+
     async def send(self, topic: str, text: str, level: Level = Level.INFO) -> None:
         """Queue `text` (plain text, escaped here) for every chat; never waits for the network."""
         if not self._outbox.accept(topic, level, self._clock.now_ms()):

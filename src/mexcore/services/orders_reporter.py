@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Sequence
 
@@ -40,9 +41,11 @@ class OrdersReporter:
         since = int(raw) if raw else 0
         seen = set(json.loads(self._store.get_state(SEEN_KEY) or "[]"))
         orders = await self._exchange.open_orders()
-        recent = [f for f in self._store.fills() if f.time_ms > since - LATE_MS]
+        journal = self._store.fills()  # oldest first: the recent ones are a tail
+        recent = journal[bisect.bisect_right(journal, since - LATE_MS, key=_time):]
         fills = [f for f in recent if _key(f) not in seen]
-        await self._notifier.send("orders", orders_report(orders, fills), Level.INFO)
+        if self._notifier.wants(Level.INFO):  # rendering is most of the work
+            await self._notifier.send("orders", orders_report(orders, fills), Level.INFO)
         self._store.set_state(CURSOR_KEY, str(now))
         self._store.set_state(SEEN_KEY, json.dumps(sorted(_key(f) for f in recent)))
         return 1
@@ -55,6 +58,10 @@ def orders_report(orders: Sequence[Order], fills: Sequence[Fill]) -> str:
     lines.append(f"Fills since the last report: {len(fills)}")
     lines += [_fill_line(f) for f in fills[-MAX_LINES:]]
     return "\n".join(lines)
+
+
+def _time(fill: Fill) -> int:
+    return fill.time_ms
 
 
 def _key(fill: Fill) -> str:

@@ -107,7 +107,8 @@ class MarketScanner:
     async def _maybe_report(self, lists: ScanLists, scanned: int, cycle: int) -> int:
         if cycle % self.policy.report_every_cycles != 0:
             return 0
-        await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)
+        if self._notifier.wants(Level.INFO):
+            await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)
         return 1
 
     async def _auto_buy(self, best: PairScore) -> int:
