@@ -105,14 +105,16 @@ def candle_arrays(candles: Sequence[Candle]) -> tuple[FloatArray, FloatArray]:
 def snapshot(candles: Sequence[Candle]) -> IndicatorSnapshot:
     """Compute the indicators of candles (oldest first); the close stays exact."""
     close, volume = candle_arrays(candles)
-    snap = snapshot_from_arrays(close, volume)
-    if candles:
-        snap = attrs.evolve(snap, close=candles[-1].close)
-    return snap
+    return snapshot_from_arrays(close, volume, candles[-1].close if candles else None)
 
 
-def snapshot_from_arrays(close: ArrayLike, volume: ArrayLike) -> IndicatorSnapshot:
-    """Compute the indicators from close and volume arrays (oldest first), the cheap path."""
+def snapshot_from_arrays(
+    close: ArrayLike, volume: ArrayLike, exact_close: Decimal | None = None
+) -> IndicatorSnapshot:
+    """Compute the indicators from close and volume arrays (oldest first), the cheap path.
+
+    `exact_close` is the last close as the exchange gave it (else it is read off the floats).
+    """
     c = np.ascontiguousarray(close, dtype=np.float64)
     v = np.ascontiguousarray(volume, dtype=np.float64)
     if c.shape != v.shape or c.ndim != 1:
@@ -123,7 +125,8 @@ def snapshot_from_arrays(close: ArrayLike, volume: ArrayLike) -> IndicatorSnapsh
     macd, signal, hist, prev_macd, prev_signal, prev_hist = _macd(c)
     upper, middle, lower, position = _bollinger(c)
     return IndicatorSnapshot(
-        candles=n, close=indicator_decimal(float(c[-1])), rsi=_rsi(c),
+        candles=n, close=exact_close if exact_close is not None else indicator_decimal(
+            float(c[-1])), rsi=_rsi(c),
         macd=macd, macd_signal=signal, macd_hist=hist,
         prev_macd=prev_macd, prev_macd_signal=prev_signal, prev_macd_hist=prev_hist,
         bb_upper=upper, bb_middle=middle, bb_lower=lower, bb_position=position,

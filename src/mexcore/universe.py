@@ -27,12 +27,9 @@ def select_universe(
     at most `max_pairs`.
     """
     excluded = set(policy.excluded_symbols)
-    keep = [
-        t for t in tickers.values()
-        if t.quote_volume > policy.min_quote_volume
-        and t.symbol not in excluded
-        and _eligible(rules.get(t.symbol))
-    ]
+    # Rules first: a ticker may be built on first access, and most symbols fail on rules.
+    eligible = [s for s in tickers if s not in excluded and _eligible(rules.get(s))]
+    keep = [t for t in (tickers[s] for s in eligible) if t.quote_volume > policy.min_quote_volume]
     keep.sort(key=lambda t: (-t.quote_volume, t.symbol))
     return [t.symbol for t in keep[: policy.max_pairs]]
 
