@@ -7,6 +7,7 @@ them, the last price is the close of the last one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ MAX_CANDLES = 1000
 Ints = npt.NDArray[np.int64]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # prices repeat (highs, lows, quiet minutes)
 def price_text(value: float, decimals: int) -> Decimal:
     """Return a float price as the Decimal of its `decimals`-place rounding."""
     return Decimal(f"{value:.{decimals}f}")

@@ -66,3 +66,14 @@ async def test_quiet_console_notifier_prints_errors_only() -> None:
     await notifier.send_picture("chart", b"png")
 
     assert out.getvalue() == ""
+
+
+def test_console_notifier_wants_only_levels_it_would_print() -> None:
+    alerts = ConsoleNotifier(io.StringIO(), min_level=Level.ALERT)
+    quiet = ConsoleNotifier(io.StringIO(), quiet=True)
+
+    assert [alerts.wants(level) for level in (Level.INFO, Level.ALERT, Level.ERROR)] == [
+        False, True, True]
+    assert [quiet.wants(level) for level in (Level.INFO, Level.ALERT, Level.ERROR)] == [
+        False, False, True]
+    assert RecordingNotifier().wants(Level.INFO)
