@@ -48,5 +48,6 @@ def test_candle_windows_reuse_completed_candles_and_match_a_fresh_market() -> No
 
     assert moving[-1] == fresh.candles("ETHUSDT", "15m", 100, 3196)
     assert jumping == fresh.candles("ETHUSDT", "15m", 100, 1500)
-    assert moving[0][5] is moving[1][5]  # a completed candle is built once
+    later = {c.open_time_ms: c for c in moving[-1]}
+    assert later[moving[0][50].open_time_ms] is moving[0][50]  # a completed candle, built once
     assert all(len(window) == 100 for window in moving)
