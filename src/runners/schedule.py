@@ -64,6 +64,7 @@ async def run_simulated(
     queue = [(start, index) for index in range(len(loops))]
     heapq.heapify(queue)
     asleep: dict[int, _Asleep] = {}
+    versions = _Versions(watch)
     while queue:
         due, index = heapq.heappop(queue)
         if due >= end_ms:
@@ -74,16 +75,19 @@ async def run_simulated(
                 await on_time(due)
         loop = loops[index]
         sleeping = asleep.get(index)
-        if watch is not None and sleeping is not None and _still_quiet(sleeping, watch, due):
+        if watch is not None and sleeping is not None and _still_quiet(
+                sleeping, watch, versions.at(due), due):
             next_ms = clock.now_ms() + loop.interval_ms
             if verify:  # every tick skipping would skip, held to the promise skipping keeps
                 report = await _verified_tick(loop, sleeping, watch)
                 asleep[index] = attrs.evolve(sleeping, latest=report.quiet)
                 next_ms = report.next_ms
+                versions.forget()
                 await asyncio.sleep(0)
             heapq.heappush(queue, (max(next_ms, due + 1), index))
             continue
         report = await loop.tick_once()
+        versions.forget()
         await asyncio.sleep(0)  # let real I/O beside the simulation (Telegram) run
         if watch is not None and report.quiet is not None:
             asleep[index] = _Asleep(report.quiet, watch.account_version())
@@ -96,8 +100,25 @@ async def run_simulated(
             await on_time(end_ms)
 
 
-def _still_quiet(sleeping: _Asleep, watch: MarketWatch, now_ms: int) -> bool:
-    if watch.account_version() != sleeping.version:
+class _Versions:
+    """The watch's account version, read once per simulated time until a tick runs."""
+
+    def __init__(self, watch: MarketWatch | None) -> None:
+        self._watch = watch
+        self._at: int | None = None
+        self._version: Hashable = None
+
+    def at(self, now_ms: int) -> Hashable:
+        if now_ms != self._at and self._watch is not None:
+            self._at, self._version = now_ms, self._watch.account_version()
+        return self._version
+
+    def forget(self) -> None:
+        self._at = None
+
+
+def _still_quiet(sleeping: _Asleep, watch: MarketWatch, version: Hashable, now_ms: int) -> bool:
+    if version != sleeping.version:
         return False
     promises = (sleeping.quiet, sleeping.latest)
     return any(q is not None and _holds(q, watch, now_ms) for q in promises)
