@@ -22,6 +22,8 @@ from mexcore.policies import BalanceMonitorPolicy
 from mexcore.positions import Position
 from mexcore.values import OrderBook, OrderType, Side, SymbolRules, money, optional_money
 
+MAKER_BOOK_LEVELS = 5  # maker pricing reads only the best bid and ask; a short book is cheaper
+
 
 def maker_buy_price(
     book: OrderBook, rules: SymbolRules, ref_price: Decimal | None = None

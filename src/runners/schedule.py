@@ -120,14 +120,18 @@ class _Versions:
 def _still_quiet(sleeping: _Asleep, watch: MarketWatch, version: Hashable, now_ms: int) -> bool:
     if version != sleeping.version:
         return False
-    promises = (sleeping.quiet, sleeping.latest)
-    return any(q is not None and _holds(q, watch, now_ms) for q in promises)
+    if _holds(sleeping.quiet, watch, now_ms):
+        return True
+    return sleeping.latest is not None and _holds(sleeping.latest, watch, now_ms)
 
 
 def _holds(quiet: Quiet, watch: MarketWatch, now_ms: int) -> bool:
     if quiet.until_ms is not None and now_ms >= quiet.until_ms:
         return False
-    return not any(watch.may_have_reached(s, level) for s, level in quiet.rises_to.items())
+    for symbol, level in quiet.rises_to.items():  # a loop, not any(): this runs per minute
+        if watch.may_have_reached(symbol, level):
+            return False
+    return True
 
 
 async def _verified_tick(loop: RunnerLoop, sleeping: _Asleep, watch: MarketWatch) -> TickReport:

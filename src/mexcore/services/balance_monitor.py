@@ -21,7 +21,7 @@ from mexcore.planning import (
 from mexcore.planning_5050 import plan_usdc_top_up
 from mexcore.policies import AntiHypePolicy, BalanceMonitorPolicy
 from mexcore.ports import Level
-from mexcore.pricing import maker_buy_price
+from mexcore.pricing import MAKER_BOOK_LEVELS, maker_buy_price
 from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.maker_orders import MakerBuyer, MakerResult
@@ -116,7 +116,7 @@ class BalanceMonitor:
             rules, ticker = view.rules.get(symbol), view.tickers.get(symbol)
             if rules is None or ticker is None or not rules.tradeable:
                 continue
-            book = await self._deps.exchange.order_book(symbol)
+            book = await self._deps.exchange.order_book(symbol, MAKER_BOOK_LEVELS)
             price = maker_buy_price(book, rules, ticker.last_price)
             if price is not None:
                 prices[symbol] = price

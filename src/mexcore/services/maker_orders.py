@@ -12,7 +12,7 @@ from mexcore.errors import OrderNotFound, OrderRejected
 from mexcore.lots import BelowMinimum, size_limit_order
 from mexcore.money import ZERO
 from mexcore.policies import BalanceMonitorPolicy
-from mexcore.pricing import RequoteAction, maker_buy_price, requote_decision
+from mexcore.pricing import MAKER_BOOK_LEVELS, RequoteAction, maker_buy_price, requote_decision
 from mexcore.services.deps import ServiceDeps
 from mexcore.state import Cursors
 from mexcore.values import IntentStatus, Order, OrderBook, OrderType, Side, SymbolRules
@@ -46,7 +46,7 @@ class MakerBuyer:
         """
         now = self._deps.clock.now_ms()
         for attempt in range(self._policy.order_attempts):
-            book = await self._deps.exchange.order_book(rules.symbol)
+            book = await self._deps.exchange.order_book(rules.symbol, MAKER_BOOK_LEVELS)
             price = maker_buy_price(book, rules)
             sized = None if price is None else size_limit_order(
                 rules, Side.BUY, _within(qty, price, max_value), price, OrderType.LIMIT_MAKER)
@@ -84,7 +84,7 @@ class MakerBuyer:
             self._chains.set(cid, None)
             return 0, False
         first_ms, requotes = self._chain(cid, order)
-        book = await self._deps.exchange.order_book(rules.symbol)
+        book = await self._deps.exchange.order_book(rules.symbol, MAKER_BOOK_LEVELS)
         decision = requote_decision(first_ms, self._deps.clock.now_ms(), requotes,
                                     order.price or ZERO, maker_buy_price(book, rules),
                                     self._policy)
