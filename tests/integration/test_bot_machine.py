@@ -1,7 +1,8 @@
 """The whole bot as a hypothesis state machine: every runner over random stretches of real candles.
 
-Steps move simulated time (ticking each loop when due, like `runners.schedule`), pause and
-resume runners, and deposit money. After every step the orders the exchange saw must keep the
+Steps move simulated time (ticking each loop when due, like `runners.schedule`, or through
+`run_simulated` itself with quiet ticks skipped and every promise verified), pause and resume
+runners, and deposit money. After every step the orders the exchange saw must keep the
 risk rules of SPEC §1.10: reserves, caps, cooldowns, the exchange's rules, unique client order
 ids, nothing while paused, no negative balance, and no runner tick that failed.
 """
@@ -34,11 +35,12 @@ from mexcore.state import PauseFlags
 from mexcore.values import IntentStatus, OrderType, Side, SymbolRules
 from runners.bot import build_loops
 from runners.loop import RunnerLoop
+from runners.schedule import run_simulated
 
 D = Decimal
 DAY_MS = 86_400_000
 SYMBOLS = ("BTCUSDC", "ETHUSDC", "USDCUSDT", "BTCUSDT", "ETHUSDT", "ADAUSDT", "ADAUSDC",
-           "DOTUSDT", "DOTUSDC", "LINKUSDC", "AVAXUSDC", "SOLUSDT")
+           "DOTUSDT", "DOTUSDC", "LINKUSDC", "AVAXUSDC", "SOLUSDT", "MATICUSDC")
 RUNNERS = ("pnl_monitor", "alts_monitor", "balance_monitor", "balancer_5050", "scanner",
            "portfolio_rebalance")
 CAPS = {"balance_monitor": D(100), "balancer_5050": D(100), "scanner": D(50)}
@@ -113,6 +115,14 @@ class BotMachine(RuleBasedStateMachine):
     @rule(seconds=st.integers(900, 4 * 3600))
     def advance_long(self, seconds: int) -> None:
         self.advance(seconds)
+
+    @rule(seconds=st.integers(900, 6 * 3600))
+    def advance_verifying_quiet_promises(self, seconds: int) -> None:
+        # A restart: every loop ticks now; a tick that acts while promised quiet raises.
+        end_ms = self.clock.now_ms() + seconds * 1000
+        self.aio.run_until_complete(
+            run_simulated(self.loops, self.clock, end_ms, watch=self.exchange, verify=True))
+        self.queue = [(self.clock.now_ms(), i) for i in range(len(self.loops))]
 
     async def _run_until(self, end_ms: int) -> None:
         while self.queue and self.queue[0][0] < end_ms:
