@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--data", default=None, help="folder of SYMBOL-INTERVAL.csv[.gz] files")
     sim.add_argument("--seed", type=int, default=None)
     sim.add_argument("--quiet", action="store_true", help="only the summary, no notifications")
+    sim.add_argument("--every-tick", action="store_true",
+                     help="tick every runner at its interval even when it promised that nothing "
+                          "can happen yet (slower, the same trades; always so with Telegram)")
     run = commands.add_parser("run", help="run the bot in the configured mode")
     _config_option(run)
     run.add_argument("--live", action="store_true", help="confirm trading real money")

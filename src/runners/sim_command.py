@@ -36,8 +36,10 @@ async def sim_command(args: argparse.Namespace) -> int:
     """Run `mexbot sim` and print its summary; return the exit code."""
     config = load_bot_config(args.config)
     config = attrs.evolve(config, mode="sim")
-    options = sim_options(config, args)
     secrets = secrets_from_env()
+    # Skipped ticks leave /status showing a runner's last real tick: not with Telegram on.
+    skip = not args.every_tick and not secrets.telegram_bot_token
+    options = attrs.evolve(sim_options(config, args), skip_quiet=skip)
     notifier: Notifier = telegram_notifier(secrets, config) or ConsoleNotifier(
         sys.stdout, min_level=Level.ALERT if args.quiet else Level.INFO, quiet=args.quiet)
     print(f"mexbot sim: {options.days} days on {options.data} data, seed {options.seed}; "
