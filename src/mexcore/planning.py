@@ -47,6 +47,15 @@ def scanner_buy_amount(free_usdt: Decimal, policy: ScannerPolicy) -> Decimal | N
     return amount if amount <= free_usdt else None
 
 
+def scanner_min_free(policy: ScannerPolicy) -> Decimal:
+    """Return the least free USDT for which `scanner_buy_amount` gives an amount: `min_buy`.
+
+    Any share (a fraction of at most 1) of at least `min_buy` USDT, raised to `min_buy`, fits
+    in it; under `min_buy` nothing does: 5.99 → None, 6 → 6 (default policy).
+    """
+    return policy.min_buy
+
+
 class FilterVerdict(Protocol):
     """What an anti-hype filter says about a symbol: a multiplier (0 = blocked) and why."""
 

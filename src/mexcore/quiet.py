@@ -15,7 +15,9 @@ _NO_LEVELS: Mapping[str, Decimal] = MappingProxyType({})
 class Quiet:
     """Until one of these happens, the service's ticks would do nothing and change nothing.
 
-    - any change of the account: an order placed, filled or cancelled, a balance moved;
+    - any change of the account: an order placed, filled or cancelled, a balance moved; or,
+      when `funds` is given, only a free balance reaching its amount (`{"USDT": 6}`: the
+      ticks depend on the account only through whether 6 USDT are free);
     - the clock reaches `until_ms` (a summary or a cooldown falls due);
     - the last price of a symbol in `rises_to` reaches its level.
 
@@ -25,9 +27,11 @@ class Quiet:
 
     until_ms: int | None = None
     rises_to: Mapping[str, Decimal] = attrs.field(default=_NO_LEVELS)
+    funds: Mapping[str, Decimal] | None = None
 
     def __attrs_post_init__(self) -> None:
-        for symbol, level in self.rises_to.items():
-            if not isinstance(level, Decimal) or not level.is_finite():
-                raise ValueError(f"Quiet: the level of {symbol} must be a finite Decimal: "
-                                 f"{level!r}")
+        named = [*self.rises_to.items(), *(self.funds or {}).items()]
+        for name, value in named:
+            if not isinstance(value, Decimal) or not value.is_finite():
+                raise ValueError(f"Quiet: the level of {name} must be a finite Decimal: "
+                                 f"{value!r}")

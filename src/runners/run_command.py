@@ -42,7 +42,8 @@ async def run_command(args: argparse.Namespace) -> int:
         from runners.sim_command import sim_command
 
         return await sim_command(argparse.Namespace(
-            config=args.config, days=None, seed=None, data=None, speed=0, quiet=False))
+            config=args.config, days=None, seed=None, data=None, speed=0, quiet=False,
+            every_tick=False))
     state_dir = Path(config.state_dir)
     configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
     container = make_container(config)

@@ -32,6 +32,10 @@ class MarketWatch(Protocol):
         """Tell whether a tick now could see `symbol`'s last price at or above `level`."""
         ...
 
+    def free_balance(self, asset: str) -> Decimal:
+        """Return the free balance of `asset` now."""
+        ...
+
 
 class BrokenPromise(AssertionError):
     """A runner acted while it had promised to be quiet (only raised when verifying)."""
@@ -118,16 +122,24 @@ class _Versions:
 
 
 def _still_quiet(sleeping: _Asleep, watch: MarketWatch, version: Hashable, now_ms: int) -> bool:
-    if version != sleeping.version:
-        return False
-    if _holds(sleeping.quiet, watch, now_ms):
+    if _holds(sleeping.quiet, sleeping.version, version, watch, now_ms):
         return True
-    return sleeping.latest is not None and _holds(sleeping.latest, watch, now_ms)
+    latest = sleeping.latest
+    return latest is not None and _holds(latest, sleeping.version, version, watch, now_ms)
 
 
-def _holds(quiet: Quiet, watch: MarketWatch, now_ms: int) -> bool:
+def _holds(
+    quiet: Quiet, since: Hashable, version: Hashable, watch: MarketWatch, now_ms: int
+) -> bool:
     if quiet.until_ms is not None and now_ms >= quiet.until_ms:
         return False
+    if quiet.funds is None:
+        if version != since:
+            return False
+    else:
+        for asset, amount in quiet.funds.items():
+            if watch.free_balance(asset) >= amount:
+                return False
     for symbol, level in quiet.rises_to.items():  # a loop, not any(): this runs per minute
         if watch.may_have_reached(symbol, level):
             return False
@@ -135,8 +147,9 @@ def _holds(quiet: Quiet, watch: MarketWatch, now_ms: int) -> bool:
 
 
 async def _verified_tick(loop: RunnerLoop, sleeping: _Asleep, watch: MarketWatch) -> TickReport:
+    before = watch.account_version()
     report = await loop.tick_once()
-    if report.actions or report.error or watch.account_version() != sleeping.version:
+    if report.actions or report.error or watch.account_version() != before:
         raise BrokenPromise(
             f"{loop.name} promised {sleeping.quiet}"
             f"{'' if sleeping.latest is None else f' then {sleeping.latest}'} "

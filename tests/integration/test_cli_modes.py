@@ -46,3 +46,11 @@ def test_config_prints_no_secret(variable: str) -> None:
     assert result.returncode == 0
     assert SECRET not in result.stdout + result.stderr
     assert f"{variable} = *** (set)" in result.stdout
+
+
+def test_run_in_sim_mode_runs_the_simulation_and_prints_its_summary(tmp_path: Path) -> None:
+    config = tmp_path / "mexbot.toml"
+    config.write_text('mode = "sim"\n[sim]\ndays = 1\n')
+    result = _mexbot("run", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "Simulated 1.00 days" in result.stdout

@@ -133,6 +133,11 @@ class FakeExchange:
             floor = self._wake_floors[(symbol, level)] = float(level) * (1 - 1e-9) - margin
         return self.market.last_price_float(symbol, self._done()) >= floor
 
+    def free_balance(self, asset: str) -> Decimal:
+        """Return the free balance of `asset` now (resting orders filled up to the clock)."""
+        self.sync()
+        return self.engine.account.free(asset)
+
     # --- the Exchange port -------------------------------------------------------------------
 
     async def symbol_rules(self) -> Mapping[str, SymbolRules]:

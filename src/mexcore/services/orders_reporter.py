@@ -30,7 +30,7 @@ class OrdersReporter:
         self._clock = clock
 
     async def tick(self) -> int:
-        """Send one report; return 1 (the action count).
+        """Send one report; return 1 (the action count), or 0 when nobody would receive it.
 
         A fill counts as new when the journal did not hold it at the last report, even if it
         happened before (the monitors import fills up to a minute late); fills that reach the
@@ -44,11 +44,12 @@ class OrdersReporter:
         journal = self._store.fills()  # oldest first: the recent ones are a tail
         recent = journal[bisect.bisect_right(journal, since - LATE_MS, key=_time):]
         fills = [f for f in recent if _key(f) not in seen]
-        if self._notifier.wants(Level.INFO):  # rendering is most of the work
+        sent = self._notifier.wants(Level.INFO)  # else neither rendered nor counted
+        if sent:
             await self._notifier.send("orders", orders_report(orders, fills), Level.INFO)
         self._store.set_state(CURSOR_KEY, str(now))
         self._store.set_state(SEEN_KEY, json.dumps(sorted(_key(f) for f in recent)))
-        return 1
+        return int(sent)
 
 
 def orders_report(orders: Sequence[Order], fills: Sequence[Fill]) -> str:

@@ -105,7 +105,7 @@ class PnlMonitor:
         if not self._throttle.allow("pnl.summary", now, self.policy.summary_interval_s):
             return 0
         if not self._deps.notifier.wants(Level.INFO):
-            return 1  # due and counted, but nobody would read it: not rendered
+            return 0  # due, but nobody would receive it: neither rendered nor counted
         view = await MarketView.load(self._deps.exchange)
         positions = {s: self._taker.position(s, view) for s in self.policy.symbols}
         await self._deps.notifier.send("pnl.summary", pnl_summary(view, positions), Level.INFO)

@@ -11,7 +11,7 @@ from mexcore.antihype import check_buy
 from mexcore.errors import MexbotError, SkipSymbol
 from mexcore.lots import BelowMinimum
 from mexcore.money import format_decimal
-from mexcore.planning import scanner_buy_amount
+from mexcore.planning import scanner_buy_amount, scanner_min_free
 from mexcore.policies import AntiHypePolicy, ScannerPolicy
 from mexcore.ports import Level
 from mexcore.quiet import Quiet
@@ -57,7 +57,7 @@ class MarketScanner:
             if bought:
                 return actions + bought
         if scanner_buy_amount(view.free("USDT"), self.policy) is None:
-            self.quiet = self._quiet_until_report(cycle)
+            self.quiet = self._quiet_without_funds(cycle)
         return actions
 
     def _count_cycle(self) -> int:
@@ -70,8 +70,11 @@ class MarketScanner:
         self._cursors.set("last_scan_ms", now)
         return cycle
 
-    def _quiet_until_report(self, cycle: int) -> Quiet | None:
-        """Without USDT to buy with, only the report cycles matter: skip to the next one."""
+    def _quiet_without_funds(self, cycle: int) -> Quiet | None:
+        """Without USDT to buy with, only reports matter: sleep to the next report cycle, or,
+        when nobody would receive a report, until enough USDT is free to buy with."""
+        if not self._notifier.wants(Level.INFO):
+            return Quiet(funds={"USDT": scanner_min_free(self.policy)})
         every = self.policy.report_every_cycles
         ahead = every - cycle % every
         if ahead <= 1:
@@ -105,10 +108,9 @@ class MarketScanner:
         ])
 
     async def _maybe_report(self, lists: ScanLists, scanned: int, cycle: int) -> int:
-        if cycle % self.policy.report_every_cycles != 0:
-            return 0
-        if self._notifier.wants(Level.INFO):
-            await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)
+        if cycle % self.policy.report_every_cycles != 0 or not self._notifier.wants(Level.INFO):
+            return 0  # a report nobody would receive is neither rendered nor counted
+        await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)
         return 1
 
     async def _auto_buy(self, best: PairScore) -> int:

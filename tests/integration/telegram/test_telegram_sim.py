@@ -34,7 +34,7 @@ def sim_args(tmp_path: Path, server: FakeTelegramServer,
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", server.token)
     monkeypatch.setenv("TELEGRAM_CHAT_IDS", str(CHAT))
     return argparse.Namespace(config=config, days=Decimal("0.25"), seed=None, data=None,
-                              speed=Decimal(2400), quiet=True)
+                              speed=Decimal(2400), quiet=True, every_tick=False)
 
 
 async def test_sim_sends_notifications_and_answers_every_command(
