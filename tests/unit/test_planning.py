@@ -16,6 +16,7 @@ from mexcore.planning import (
     safe_amount,
     scaled_amounts,
     scanner_buy_amount,
+    scanner_min_free,
 )
 from mexcore.policies import BalanceMonitorPolicy, ScannerPolicy
 from mexcore.values import SymbolRules
@@ -190,3 +191,18 @@ def test_multipliers_never_raise_a_plan_above_its_caps(free: Decimal, boost: Dec
     boosted = attrs.evolve(MARKET, verdicts={s: Verdict(boost, "x") for s in RULES})
     plan = plan_balance_purchase(free, {}, boosted, POLICY)
     assert plan.total <= min(POLICY.max_purchase, free - POLICY.reserve)
+
+
+@given(
+    money("0", "1000", 2), money("0.01", "100", 2), money("0.01", "1", 2),
+    money("0.01", "1", 2), money("0", "100", 2),
+)
+def test_the_scanner_can_buy_exactly_when_its_minimum_free_usdt_is_there(
+    usdt: Decimal, min_buy: Decimal, fraction: Decimal, small_fraction: Decimal,
+    small_balance: Decimal,
+) -> None:
+    policy = attrs.evolve(SCANNER, min_buy=min_buy, fraction=fraction,
+                          small_balance_fraction=small_fraction, small_balance=small_balance,
+                          max_buy=max(min_buy, SCANNER.max_buy))
+    can_buy = scanner_buy_amount(usdt, policy) is not None
+    assert can_buy == (usdt >= scanner_min_free(policy))

@@ -208,3 +208,9 @@ def test_quiet_keeps_any_finite_levels_and_time(
 
     assert quiet.until_ms == until_ms
     assert dict(quiet.rises_to) == levels
+
+
+def test_quiet_rejects_a_non_finite_fund_amount_and_keeps_a_finite_one() -> None:
+    with pytest.raises(ValueError, match="the level of USDT must be a finite Decimal"):
+        Quiet(funds={"USDT": D("NaN")})
+    assert Quiet(funds={"USDT": D(6)}).funds == {"USDT": D(6)}

@@ -28,12 +28,16 @@ class FakeWatch:
     def __init__(self) -> None:
         self.version = 0
         self.prices: dict[str, Decimal] = {}
+        self.free: dict[str, Decimal] = {}
 
     def account_version(self) -> Hashable:
         return self.version
 
     def may_have_reached(self, symbol: str, level: Decimal) -> bool:
         return self.prices.get(symbol, D(0)) >= level
+
+    def free_balance(self, asset: str) -> Decimal:
+        return self.free.get(asset, D(0))
 
 
 class FakeService:
@@ -285,3 +289,32 @@ def test_verify_also_holds_a_runner_to_the_promise_of_its_last_verified_tick() -
 
     with pytest.raises(BrokenPromise, match=f"^widening promised .* tick at {2 * MINUTE} "):
         simulate([service], clock, watch, verify=True)
+
+
+def test_a_promise_on_funds_sleeps_through_account_changes_until_the_balance_is_free() -> None:
+    clock, watch = FakeClock(), FakeWatch()
+    sleeper = FakeService("scanner", clock, always(quiet=Quiet(funds={"USDT": D(6)})))
+    bumper = FakeService("bumper", clock, bump_at(watch, MINUTE))
+
+    async def deposit(now: int) -> None:
+        watch.free["USDT"] = D("5.99") if now < 3 * MINUTE else D(6)
+
+    simulate([sleeper, bumper], clock, watch, on_time=deposit)
+
+    assert sleeper.ran == minutes(0, 3, 4)  # 1:00 changes the account: no wake; 6 USDT: awake
+
+
+def test_verifying_a_funds_promise_tolerates_other_loops_changing_the_account() -> None:
+    clock, watch = FakeClock(), FakeWatch()
+    honest = FakeService("scanner", clock, always(quiet=Quiet(funds={"USDT": D(6)})))
+    simulate([honest, FakeService("bumper", clock, bump_at(watch, MINUTE))], clock, watch,
+             verify=True)
+    clock, watch = FakeClock(), FakeWatch()
+    liar = FakeService("liar", clock, lambda now: (int(now == 2 * MINUTE),
+                                                   Quiet(funds={"USDT": D(6)})))
+
+    with pytest.raises(BrokenPromise, match="liar"):
+        simulate([liar, FakeService("bumper", clock, bump_at(watch, MINUTE))], clock, watch,
+                 verify=True)
+
+    assert honest.ran == minutes(0, 1, 2, 3, 4)

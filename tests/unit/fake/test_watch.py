@@ -211,3 +211,16 @@ def test_a_level_the_ticker_shows_reached_is_always_seen_as_reached(
     assert fake.may_have_reached("XUSDT", shown) is True
     assert fake.may_have_reached("XUSDT", max(shown - below, rules.price_tick)) is True
     assert fake.may_have_reached("XUSDT", shown * 2 + 2 * rules.price_tick) is False
+
+
+async def test_the_free_balance_counts_a_resting_order_that_filled_as_time_passed() -> None:
+    fake, clock = exchange({"BTCUSDC": dips_after_now(29_000.0)})
+    fake.deposit("USDC", "100")
+    await fake.place_order(maker_bid("rest", "29000.00"))
+    locked_free = fake.free_balance("USDC")
+
+    clock.advance(3600)
+
+    assert fake.free_balance("BTC") == D("0.001")
+    assert locked_free < D(71)  # 29 at the price plus the largest fee held while it rested
+    assert fake.free_balance("USDC") == D(71)  # filled as a maker (fee 0): the rest came back
