@@ -73,7 +73,8 @@ def positions_by_symbol(fills: Sequence[Fill], view: MarketView) -> dict[str, Po
     for symbol, group in sorted(by_symbol.items()):
         rules = view.rules.get(symbol)
         if rules is not None:
-            positions[symbol] = position_from_fills(group, rules.base, rules.quote)
+            positions[symbol] = position_from_fills(group, rules.base, rules.quote,
+                                                    view.fee_prices(rules.quote))
     return positions
 
 
@@ -108,7 +109,9 @@ def _realised_by_fill(fills: Sequence[Fill], view: MarketView) -> dict[str, Deci
         if rules is None:
             continue
         before = running.get(fill.symbol) or Position(rules.base, rules.quote)
-        after = running[fill.symbol] = apply_fill(before, fill)
+        prices = view.fee_prices(rules.quote) if fill.fee_asset not in (
+            rules.base, rules.quote) else {}
+        after = running[fill.symbol] = apply_fill(before, fill, prices)
         if fill.side is Side.SELL:
             result[fill.trade_id] = after.realised_pnl - before.realised_pnl
     return result

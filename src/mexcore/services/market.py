@@ -13,6 +13,7 @@ from mexcore.values import Balance, SymbolRules, Ticker24h
 
 STABLES = frozenset({"USDT", "USDC"})
 CORE_ASSETS = frozenset({"USDT", "USDC", "BTC", "ETH"})
+FEE_ASSETS = ("MX", "BTC", "ETH", "USDT", "USDC")  # what MEXC may charge a fee in
 
 
 @attrs.frozen
@@ -59,6 +60,26 @@ class MarketView:
             return direct
         via_usdc = self.price(f"{asset}USDC")
         return via_usdc * usdc_usdt if via_usdc is not None else None
+
+    def price_in(self, asset: str, quote: str) -> Decimal | None:
+        """Return the price of one `asset` in `quote`: the direct market, else through USDT.
+
+        MX in USDC without an MXUSDC market: MXUSDT 2.5 / USDCUSDT 0.9990 = 2.5025… USDC.
+        """
+        if asset == quote:
+            return ONE
+        direct = self.price(f"{asset}{quote}")
+        if direct is not None:
+            return direct
+        asset_usdt, quote_usdt = self.usdt_price(asset), self.usdt_price(quote)
+        if asset_usdt is None or quote_usdt is None or quote_usdt <= ZERO:
+            return None
+        return asset_usdt / quote_usdt
+
+    def fee_prices(self, quote: str) -> dict[str, Decimal]:
+        """Return the prices in `quote` of the assets fees are paid in (for positions)."""
+        prices = {asset: self.price_in(asset, quote) for asset in FEE_ASSETS}
+        return {asset: price for asset, price in prices.items() if price is not None}
 
     def usdt_value(self, asset: str, qty: Decimal) -> Decimal:
         """Return the USDT value of `qty` of `asset` (zero when it has no price)."""

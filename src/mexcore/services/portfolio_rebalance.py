@@ -68,9 +68,9 @@ class PortfolioRebalancer:
             if rules is None or price is None or folded is None:
                 continue
             position = folded.position
-            if folded.third_asset_fee:  # without fee prices: raises MissingFeePrice
+            if folded.third_asset_fee:  # the fee asset's price, now (MissingFeePrice if none)
                 position = position_from_fills(self._deps.store.fills(symbol), rules.base,
-                                               rules.quote)
+                                               rules.quote, view.fee_prices(rules.quote))
             total += position.total_pnl(price)
         return total
 

@@ -47,7 +47,7 @@ class ProfitTaker:
         if rules is None or folded is None:
             return None
         if folded.third_asset_fee:
-            prices = _fee_prices(view, rules.quote)  # a fee in a third asset needs its price
+            prices = view.fee_prices(rules.quote)  # a fee in a third asset needs its price
             return position_from_fills(self._store.fills(symbol), rules.base, rules.quote,
                                        prices)
         return folded.position
@@ -123,15 +123,6 @@ class ProfitTaker:
             client_order_id=client_order_id(self._runner, symbol, now, purpose="profit-sell"),
             quantity=decision.quantity, price=decision.price,
         )
-
-
-def _fee_prices(view: MarketView, quote: str) -> dict[str, Decimal]:
-    prices: dict[str, Decimal] = {}
-    for asset in ("MX", "BTC", "ETH", "USDT", "USDC"):
-        price = view.price(f"{asset}{quote}")
-        if price is not None:
-            prices[asset] = price
-    return prices
 
 
 def _sale_text(
