@@ -67,8 +67,7 @@ async def run_simulated(
     start = clock.now_ms()
     queue = [(start, index) for index in range(len(loops))]
     heapq.heapify(queue)
-    asleep: dict[int, _Asleep] = {}
-    versions = _Versions(watch)
+    sleepers = _Sleepers(watch, verify)
     while queue:
         due, index = heapq.heappop(queue)
         if due >= end_ms:
@@ -77,31 +76,41 @@ async def run_simulated(
             clock.advance_to(due)
             if on_time is not None:
                 await on_time(due)
-        loop = loops[index]
-        sleeping = asleep.get(index)
-        if watch is not None and sleeping is not None and _still_quiet(
-                sleeping, watch, versions.at(due), due):
-            next_ms = clock.now_ms() + loop.interval_ms
-            if verify:  # every tick skipping would skip, held to the promise skipping keeps
-                report = await _verified_tick(loop, sleeping, watch)
-                asleep[index] = attrs.evolve(sleeping, latest=report.quiet)
-                next_ms = report.next_ms
-                versions.forget()
-                await asyncio.sleep(0)
-            heapq.heappush(queue, (max(next_ms, due + 1), index))
-            continue
-        report = await loop.tick_once()
-        versions.forget()
-        await asyncio.sleep(0)  # let real I/O beside the simulation (Telegram) run
-        if watch is not None and report.quiet is not None:
-            asleep[index] = _Asleep(report.quiet, watch.account_version())
-        else:
-            asleep.pop(index, None)
-        heapq.heappush(queue, (max(report.next_ms, due + 1), index))
+        next_ms = await sleepers.tick(loops[index], index, due, clock.now_ms())
+        heapq.heappush(queue, (max(next_ms, due + 1), index))
     if clock.now_ms() < end_ms:
         clock.advance_to(end_ms)
         if on_time is not None:
             await on_time(end_ms)
+
+
+class _Sleepers:
+    """The loops asleep on a promise: tick a loop unless its promise still holds."""
+
+    def __init__(self, watch: MarketWatch | None, verify: bool) -> None:
+        self._watch, self._verify = watch, verify
+        self._asleep: dict[int, _Asleep] = {}
+        self._versions = _Versions(watch)
+
+    async def tick(self, loop: RunnerLoop, index: int, due: int, now_ms: int) -> int:
+        """Tick `loop` (or skip it while its promise holds); return when it is next due."""
+        sleeping, watch = self._asleep.get(index), self._watch
+        if watch is not None and sleeping is not None and _still_quiet(
+                sleeping, watch, self._versions.at(due), due):
+            if not self._verify:
+                return now_ms + loop.interval_ms
+            # Every tick skipping would skip, held to the promise skipping keeps.
+            report = await _verified_tick(loop, sleeping, watch)
+            self._asleep[index] = attrs.evolve(sleeping, latest=report.quiet)
+        else:
+            report = await loop.tick_once()
+            if watch is not None and report.quiet is not None:
+                self._asleep[index] = _Asleep(report.quiet, watch.account_version())
+            else:
+                self._asleep.pop(index, None)
+        self._versions.forget()
+        await asyncio.sleep(0)  # let real I/O beside the simulation (Telegram) run
+        return report.next_ms
 
 
 class _Versions:
