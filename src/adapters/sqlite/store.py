@@ -99,6 +99,7 @@ class SqliteStore:
 
     def record_fills(self, fills: Iterable[Fill]) -> int:
         """Add fills not yet journaled (unique by symbol and trade id); return how many."""
+        fills = list(fills)
         batch = [rows.fill_row(f) for f in fills]
         with self._write() as conn:
             before = conn.total_changes
@@ -108,8 +109,9 @@ class SqliteStore:
                 batch,
             )
             added = conn.total_changes - before
-            if added:
-                self._fills_cache.clear()
+            if added:  # only the lists a new fill can belong to
+                for symbol in {f.symbol for f in fills} | {None}:
+                    self._fills_cache.pop(symbol, None)
             return added
 
     def fills(self, symbol: str | None = None) -> Sequence[Fill]:
