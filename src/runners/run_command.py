@@ -19,6 +19,7 @@ from mexcore.policies import BotConfig
 from mexcore.services.reconcile import Reconciler
 from runners.cli import effective_config_text, load_bot_config
 from runners.container import Container, make_container
+from runners.instance_lock import instance_lock
 from runners.logs import configure_logging
 from runners.loop import RunnerLoop
 from runners.settings import secrets_from_env
@@ -45,12 +46,13 @@ async def run_command(args: argparse.Namespace) -> int:
             config=args.config, days=None, seed=None, data=None, speed=0, quiet=False,
             every_tick=False))
     state_dir = Path(config.state_dir)
-    configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
-    container = make_container(config)
-    try:
-        return await _run(config, container)
-    finally:
-        await _close(container)
+    with instance_lock(state_dir):
+        configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
+        container = make_container(config)
+        try:
+            return await _run(config, container)
+        finally:
+            await _close(container)
 
 
 async def _run(config: BotConfig, container: Container) -> int:
