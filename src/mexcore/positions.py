@@ -80,6 +80,11 @@ class Position:
         return self.realised_pnl + self.unrealised(price)
 
 
+def third_asset_fee(fill: Fill, base: str, quote: str) -> bool:
+    """Tell whether `fill` paid a fee in neither its base nor its quote (MX): it needs a price."""
+    return bool(fill.fee) and fill.fee_asset not in (base, quote)
+
+
 def fee_in_quote(
     fill: Fill, base: str, quote: str, fee_prices: Mapping[str, Decimal] = _NO_PRICES
 ) -> Decimal:

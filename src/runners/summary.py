@@ -10,7 +10,7 @@ import attrs
 
 from mexcore.money import ZERO
 from mexcore.ports import Store
-from mexcore.positions import Position, apply_fill, position_from_fills
+from mexcore.positions import Position, apply_fill, position_from_fills, third_asset_fee
 from mexcore.services.market import MarketView
 from mexcore.values import Fill, Side
 
@@ -109,8 +109,8 @@ def _realised_by_fill(fills: Sequence[Fill], view: MarketView) -> dict[str, Deci
         if rules is None:
             continue
         before = running.get(fill.symbol) or Position(rules.base, rules.quote)
-        prices = view.fee_prices(rules.quote) if fill.fee_asset not in (
-            rules.base, rules.quote) else {}
+        third = third_asset_fee(fill, rules.base, rules.quote)
+        prices = view.fee_prices(rules.quote) if third else {}
         after = running[fill.symbol] = apply_fill(before, fill, prices)
         if fill.side is Side.SELL:
             result[fill.trade_id] = after.realised_pnl - before.realised_pnl

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import attrs
 
 from mexcore.ports import Store
-from mexcore.positions import Position, apply_fills
+from mexcore.positions import Position, apply_fills, third_asset_fee
 from mexcore.values import Fill, SymbolRules
 
 
@@ -54,11 +54,11 @@ class JournalPositions:
 
 def _fold(
     position: Position, fills: Sequence[Fill], start: int, rules: SymbolRules,
-    third_asset_fee: bool = False,
+    seen_third_asset_fee: bool = False,
 ) -> Folded:
     new = fills[start:]
-    third = third_asset_fee or any(
-        f.fee and f.fee_asset not in (rules.base, rules.quote) for f in new)
+    third = seen_third_asset_fee or any(
+        third_asset_fee(f, rules.base, rules.quote) for f in new)
     # With a third-asset fee the fold needs prices; callers fold such journals themselves.
     folded = position if third else apply_fills(position, new)
     return Folded(rules.base, rules.quote, len(fills), fills[-1].trade_id, third, folded)
