@@ -19,6 +19,10 @@ class OutcomeUnknown(RetryLater):
     """An order request may or may not have been executed: look it up before anything else."""
 
 
+class ClientIdReused(MexbotError):
+    """A client order id already names a different order: a new decision needs its own id."""
+
+
 class SkipSymbol(MexbotError):
     """This symbol cannot be traded now (unknown, paused, not API-tradeable): skip it."""
 

@@ -8,12 +8,14 @@ from collections.abc import Callable
 import attrs
 
 from mexcore.errors import (
+    ClientIdReused,
     OrderNotFound,
     OrderRejected,
     OutcomeUnknown,
     RetryLater,
     TradingPaused,
 )
+from mexcore.money import ZERO
 from mexcore.ports import Clock, Exchange, Store
 from mexcore.services.fills import FillSync
 from mexcore.values import (
@@ -45,7 +47,8 @@ class OrderExecutor:
 
     The intent is written before the request leaves, so a crash at any point leaves a record
     that reconciliation resolves by client order id. The same client order id is never sent
-    twice: a second submit of a known intent looks the order up instead.
+    twice: a second submit of the same request looks the order up instead, and a different
+    request under a known id is refused (`ClientIdReused`).
     """
 
     def __init__(
@@ -71,6 +74,7 @@ class OrderExecutor:
         self.check_not_paused(runner)
         known = self._store.intent(request.client_order_id)
         if known is not None:
+            _check_same_request(known, request, reason)
             return await self._resolve_known(known)
         self._save(_intent(runner, request, reason, self._clock.now_ms()))
         return await self._send(request)
@@ -143,6 +147,20 @@ class OrderExecutor:
             joined = f"{intent.reason}; {reason}" if intent.reason else reason
             new = attrs.evolve(new, reason=joined)
         self._save(new)
+
+
+def _check_same_request(known: OrderIntent, request: OrderRequest, reason: str) -> None:
+    same = (known.symbol, known.side, known.type) == (request.symbol, request.side, request.type)
+    amounts = ((known.quantity, request.quantity), (known.quote_qty, request.quote_qty),
+               (known.price, request.price))
+    if same and all((a or ZERO) == (b or ZERO) for a, b in amounts):
+        return
+    raise ClientIdReused(
+        f"client order id {request.client_order_id} already names {known.runner}'s "
+        f"{known.side} {known.type} {known.symbol} qty {known.quantity} quote "
+        f"{known.quote_qty} price {known.price} ({known.reason!r}), not this {request.side} "
+        f"{request.type} {request.symbol} qty {request.quantity} quote {request.quote_qty} "
+        f"price {request.price} ({reason!r}): a new decision needs its own purpose")
 
 
 def _intent(runner: str, request: OrderRequest, reason: str, now_ms: int) -> OrderIntent:

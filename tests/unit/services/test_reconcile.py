@@ -25,7 +25,7 @@ from mexcore.values import (
 )
 
 T0 = 1_700_000_000_000
-CID = client_order_id("balance_monitor", "BTCUSDC", T0)
+CID = client_order_id("balance_monitor", "BTCUSDC", T0, side=Side.BUY, purpose="test")
 
 
 class TinyExchange:
