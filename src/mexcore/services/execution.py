@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 
 import attrs
 
@@ -71,6 +72,7 @@ class OrderExecutor:
         self._clock = clock
         self._is_paused = is_paused
         self._pending = PendingOrders(store)
+        self._executed_seen: dict[str, Decimal] = {}  # per open order: cuts myTrades reads
         self.sent = 0
 
     def check_not_paused(self, runner: str) -> None:
@@ -103,14 +105,21 @@ class OrderExecutor:
         except OrderNotFound:
             log.info("cancel %s: the exchange no longer knows it as open", client_order_id)
         # A cancel answer reports the status before the cancel: read the order again.
-        order = await self.refresh(symbol, client_order_id)
-        await self._journal_fills(order)
-        return order
+        return await self.refresh(symbol, client_order_id)
 
     async def refresh(self, symbol: str, client_order_id: str) -> Order:
-        """Read an order's state from the exchange and record it on its intent."""
+        """Read an order's state from the exchange, record it on its intent, journal new fills.
+
+        Fills are imported when the order has filled more since this executor last read it
+        (or ended with fills), so they reach the journal whether or not a PnL monitor runs.
+        """
         order = await self._exchange.get_order(symbol, client_order_id)
         self._update(client_order_id, intent_status_of(order), order.order_id)
+        seen = self._executed_seen.pop(client_order_id, ZERO)
+        if order.status.is_open:
+            self._executed_seen[client_order_id] = order.executed_qty
+        if order.executed_qty > seen or not order.status.is_open:
+            await self._journal_fills(order)
         return order
 
     async def _clear_the_way(self, runner: str, symbol: str) -> None:
@@ -134,7 +143,6 @@ class OrderExecutor:
                         intent.symbol, e)
             return
         self._pending.forget(intent)
-        await self._journal_fills(order)
         log.warning("order %s %s %s (outcome was %s): %s", cid, intent.side, intent.symbol,
                     intent.status, order.status)
 
