@@ -1,26 +1,28 @@
-"""Deterministic client order ids: the same intent always maps to the same id."""
+"""Deterministic client order ids: the same decision always maps to the same id."""
 
 from __future__ import annotations
 
 import hashlib
+
+from mexcore.values import Side
 
 PREFIX = "mx"
 MAX_LENGTH = 32
 
 
 def client_order_id(
-    runner: str, symbol: str, decided_ms: int, attempt: int = 0, *, purpose: str = ""
+    runner: str, symbol: str, decided_ms: int, attempt: int = 0, *, side: Side, purpose: str
 ) -> str:
-    """Return `mx` + 30 hex digits of a hash of who decided what, when, on which attempt.
+    """Return `mx` + 30 hex digits of a hash of who decided what, when, why, on which attempt.
 
     A retry of the same decision reuses the id, so the exchange rejects a second order.
-    `purpose` tells apart two decisions of one runner on one symbol in the same millisecond
-    (a profit sale and the rebuy that follows it).
+    `side` and `purpose` tell apart two decisions of one runner on one symbol in the same
+    millisecond (a profit sale and the rebuy that follows it; the rebuys after two sales).
 
-    >>> client_order_id("scanner", "ADAUSDT", 1_700_000_000_000)
-    'mx5bae1cc272480c6c49d94f64dfe851'
+    >>> client_order_id("scanner", "ADAUSDT", 1_700_000_000_000, side=Side.BUY, purpose="buy")
+    'mxf34abe40e25e56b09e24e68965d9bd'
     """
-    key = f"{runner}|{symbol}|{decided_ms}|{attempt}" + (f"|{purpose}" if purpose else "")
+    key = f"{runner}|{symbol}|{side.value}|{decided_ms}|{attempt}|{purpose}"
     digest = hashlib.sha256(key.encode()).hexdigest()
     return PREFIX + digest[: MAX_LENGTH - len(PREFIX)]
 

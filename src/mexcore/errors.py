@@ -19,6 +19,14 @@ class OutcomeUnknown(RetryLater):
     """An order request may or may not have been executed: look it up before anything else."""
 
 
+class OrderUnresolved(RetryLater):
+    """An earlier order of this runner on this symbol has an unknown outcome: place nothing yet."""
+
+
+class ClientIdReused(MexbotError):
+    """A client order id already names a different order: a new decision needs its own id."""
+
+
 class SkipSymbol(MexbotError):
     """This symbol cannot be traded now (unknown, paused, not API-tradeable): skip it."""
 

@@ -57,5 +57,6 @@ def build_loops(config: BotConfig, deps: ServiceDeps) -> list[RunnerLoop]:
         else:
             statuses.tick_failed(report.runner, report.finished_ms, report.next_ms, report.error)
 
-    return [RunnerLoop(service, interval, deps.clock, deps.notifier, record)
+    return [RunnerLoop(service, interval, deps.clock, deps.notifier, record,
+                       follow_up=deps.executor.follow_up)
             for service, interval in build_services(config, deps)]

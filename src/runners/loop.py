@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 import attrs
@@ -45,7 +45,9 @@ class RunnerLoop:
     """Drive one service every `interval_s`; each tick rebuilds its state from store and exchange.
 
     A failed tick is logged, notified (the same error at most every ten minutes) and the loop
-    goes on at its next cycle, so one runner's failure never stops another.
+    goes on at its next cycle, so one runner's failure never stops another. Before each tick,
+    `follow_up(runner)` looks up the runner's orders of unknown outcome (it returns how many
+    stay unresolved; while any do, the tick makes no quiet promise).
     """
 
     def __init__(
@@ -55,12 +57,14 @@ class RunnerLoop:
         clock: Clock,
         notifier: Notifier,
         on_report: Callable[[TickReport], None] = lambda report: None,
+        follow_up: Callable[[str], Awaitable[int]] | None = None,
     ) -> None:
         self.service = service
         self.interval_s = interval_s
         self._clock = clock
         self._notifier = notifier
         self._on_report = on_report
+        self._follow_up = follow_up
         self._last_notice: dict[str, int] = {}
         self.actions = 0
         self.errors = 0
@@ -78,8 +82,9 @@ class RunnerLoop:
         started = self._clock.now_ms()
         actions, error, quiet = 0, None, None
         try:
+            unresolved = 0 if self._follow_up is None else await self._follow_up(self.name)
             actions = await self.service.tick()
-            quiet = self.service.quiet
+            quiet = None if unresolved else self.service.quiet
         except TradingPaused as e:
             error = None
             log.info("%s: %s", self.name, e)

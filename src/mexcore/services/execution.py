@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 
 import attrs
 
 from mexcore.errors import (
+    ClientIdReused,
+    ExchangeDataError,
     OrderNotFound,
     OrderRejected,
+    OrderUnresolved,
     OutcomeUnknown,
     RetryLater,
+    SkipSymbol,
+    StopForHuman,
     TradingPaused,
 )
+from mexcore.money import ZERO
 from mexcore.ports import Clock, Exchange, Store
 from mexcore.services.fills import FillSync
+from mexcore.services.pending import PendingOrders, never_placed
 from mexcore.values import (
     IntentStatus,
     Order,
@@ -45,7 +53,11 @@ class OrderExecutor:
 
     The intent is written before the request leaves, so a crash at any point leaves a record
     that reconciliation resolves by client order id. The same client order id is never sent
-    twice: a second submit of a known intent looks the order up instead.
+    twice: a second submit of the same request looks the order up instead, and a different
+    request under a known id is refused (`ClientIdReused`). Any failure after the request may
+    have left (lost answer, network, 5xx, a failed confirmation) leaves the intent `unknown`;
+    `follow_up` looks such orders up while running (see `mexcore.services.pending`), and no
+    runner places a second order on a symbol while one of its orders there is unresolved.
     """
 
     def __init__(
@@ -59,6 +71,8 @@ class OrderExecutor:
         self._store = store
         self._clock = clock
         self._is_paused = is_paused
+        self._pending = PendingOrders(store)
+        self._executed_seen: dict[str, Decimal] = {}  # per open order: cuts myTrades reads
         self.sent = 0
 
     def check_not_paused(self, runner: str) -> None:
@@ -71,9 +85,18 @@ class OrderExecutor:
         self.check_not_paused(runner)
         known = self._store.intent(request.client_order_id)
         if known is not None:
+            _check_same_request(known, request, reason)
             return await self._resolve_known(known)
+        await self._clear_the_way(runner, request.symbol)
         self._save(_intent(runner, request, reason, self._clock.now_ms()))
         return await self._send(request)
+
+    async def follow_up(self, runner: str, symbol: str | None = None) -> int:
+        """Look up `runner`'s unresolved orders that are due; return how many stay unresolved."""
+        now = self._clock.now_ms()
+        for intent in self._pending.due(runner, now, symbol):
+            await self._look_up(intent, now)
+        return len(self._pending.unresolved(runner, symbol))
 
     async def cancel(self, symbol: str, client_order_id: str) -> Order:
         """Cancel an open order and record the outcome on its intent."""
@@ -82,15 +105,56 @@ class OrderExecutor:
         except OrderNotFound:
             log.info("cancel %s: the exchange no longer knows it as open", client_order_id)
         # A cancel answer reports the status before the cancel: read the order again.
-        order = await self.refresh(symbol, client_order_id)
-        await self._journal_fills(order)
-        return order
+        return await self.refresh(symbol, client_order_id)
 
     async def refresh(self, symbol: str, client_order_id: str) -> Order:
-        """Read an order's state from the exchange and record it on its intent."""
+        """Read an order's state from the exchange, record it on its intent, journal new fills.
+
+        Fills are imported when the order has filled more since this executor last read it
+        (or ended with fills), so they reach the journal whether or not a PnL monitor runs.
+        """
         order = await self._exchange.get_order(symbol, client_order_id)
         self._update(client_order_id, intent_status_of(order), order.order_id)
+        seen = self._executed_seen.pop(client_order_id, ZERO)
+        if order.status.is_open:
+            self._executed_seen[client_order_id] = order.executed_qty
+        if order.executed_qty > seen or not order.status.is_open:
+            await self._journal_fills(order)
         return order
+
+    async def _clear_the_way(self, runner: str, symbol: str) -> None:
+        if not await self.follow_up(runner, symbol):
+            return
+        [first, *_] = self._pending.unresolved(runner, symbol)
+        raise OrderUnresolved(
+            f"{runner}: no new order on {symbol} while order {first.client_order_id} is "
+            f"{first.status} (its outcome is being looked up)")
+
+    async def _look_up(self, intent: OrderIntent, now_ms: int) -> None:
+        cid = intent.client_order_id
+        try:
+            order = await self.refresh(intent.symbol, cid)
+        except OrderNotFound:
+            self._not_found(intent, now_ms)
+            return
+        except (RetryLater, ExchangeDataError, SkipSymbol) as e:
+            self._pending.failed(intent, now_ms, missing=False)
+            log.warning("order %s on %s: look-up failed, trying again later: %s", cid,
+                        intent.symbol, e)
+            return
+        self._pending.forget(intent)
+        log.warning("order %s %s %s (outcome was %s): %s", cid, intent.side, intent.symbol,
+                    intent.status, order.status)
+
+    def _not_found(self, intent: OrderIntent, now_ms: int) -> None:
+        lookups = self._pending.failed(intent, now_ms, missing=True)
+        if not never_placed(intent, lookups, now_ms):
+            return
+        why = f"never placed: not found in {lookups.missing} look-ups by client order id"
+        self._update(intent.client_order_id, IntentStatus.REJECTED, reason=why)
+        self._pending.forget(intent)
+        log.warning("order %s %s %s: %s", intent.client_order_id, intent.side, intent.symbol,
+                    why)
 
     async def _send(self, request: OrderRequest) -> Order:
         cid = request.client_order_id
@@ -98,11 +162,13 @@ class OrderExecutor:
         self.sent += 1
         try:
             order = await self._exchange.place_order(request)
-        except OrderRejected as e:
+        except (OrderRejected, SkipSymbol, StopForHuman) as e:  # refused: nothing placed
             self._update(cid, IntentStatus.REJECTED, reason=str(e))
             raise
-        except OutcomeUnknown:
-            self._update(cid, IntentStatus.UNKNOWN)
+        except BaseException as e:  # the request may have reached the exchange
+            self._update(cid, IntentStatus.UNKNOWN, reason=f"outcome unknown: {e}")
+            log.warning("order %s %s %s: outcome unknown (%s: %s); looking it up later", cid,
+                        request.side, request.symbol, type(e).__name__, e)
             raise
         self._update(cid, intent_status_of(order), order.order_id)
         await self._journal_fills(order)
@@ -143,6 +209,20 @@ class OrderExecutor:
             joined = f"{intent.reason}; {reason}" if intent.reason else reason
             new = attrs.evolve(new, reason=joined)
         self._save(new)
+
+
+def _check_same_request(known: OrderIntent, request: OrderRequest, reason: str) -> None:
+    same = (known.symbol, known.side, known.type) == (request.symbol, request.side, request.type)
+    amounts = ((known.quantity, request.quantity), (known.quote_qty, request.quote_qty),
+               (known.price, request.price))
+    if same and all((a or ZERO) == (b or ZERO) for a, b in amounts):
+        return
+    raise ClientIdReused(
+        f"client order id {request.client_order_id} already names {known.runner}'s "
+        f"{known.side} {known.type} {known.symbol} qty {known.quantity} quote "
+        f"{known.quote_qty} price {known.price} ({known.reason!r}), not this {request.side} "
+        f"{request.type} {request.symbol} qty {request.quantity} quote {request.quote_qty} "
+        f"price {request.price} ({reason!r}): a new decision needs its own purpose")
 
 
 def _intent(runner: str, request: OrderRequest, reason: str, now_ms: int) -> OrderIntent:

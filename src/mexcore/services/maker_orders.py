@@ -53,7 +53,8 @@ class MakerBuyer:
             if sized is None or isinstance(sized, BelowMinimum):
                 log.info("%s: no maker buy of %s: %s", self._runner, rules.symbol, sized)
                 return None
-            cid = client_order_id(self._runner, rules.symbol, now, attempt)
+            cid = client_order_id(self._runner, rules.symbol, now, attempt, side=Side.BUY,
+                                  purpose=reason)
             try:
                 order = await self._deps.executor.submit(self._runner, sized.request(cid), reason)
             except OrderRejected as e:

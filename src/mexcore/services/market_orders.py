@@ -63,5 +63,6 @@ class MarketOrders:
 
     async def _submit(self, sized: SizedOrder, reason: str, attempt: int) -> Order:
         now = self._deps.clock.now_ms()
-        cid = client_order_id(self._runner, sized.symbol, now, attempt)
+        cid = client_order_id(self._runner, sized.symbol, now, attempt, side=sized.side,
+                              purpose=reason)
         return await self._deps.executor.submit(self._runner, sized.request(cid), reason)

@@ -87,14 +87,16 @@ class PnlMonitor:
                                 self._targets)
             placed = 0
             for symbol, amount in plan.items():
-                placed += await self._buy(view, symbol, amount)
+                placed += await self._buy(view, symbol, amount, sale)
         return placed
 
-    async def _buy(self, view: MarketView, symbol: str, amount: Decimal) -> int:
+    async def _buy(self, view: MarketView, symbol: str, amount: Decimal, sale: Sale) -> int:
         if not view.tradeable(symbol):
             return 0
         try:
-            order = await self._orders.buy(view, symbol, amount, "post-sale rebalance")
+            # The sale in the reason: the rebuys after two sales are two decisions (two ids).
+            reason = f"post-sale rebalance ({sale.symbol} sale)"
+            order = await self._orders.buy(view, symbol, amount, reason)
         except SkipSymbol as e:
             log.warning("%s: %s", NAME, e)
             return 0

@@ -120,7 +120,8 @@ class ProfitTaker:
         now = self._clock.now_ms()
         return OrderRequest(
             symbol=symbol, side=Side.SELL, type=OrderType.LIMIT,
-            client_order_id=client_order_id(self._runner, symbol, now, purpose="profit-sell"),
+            client_order_id=client_order_id(self._runner, symbol, now, side=Side.SELL,
+                                            purpose="profit-sell"),
             quantity=decision.quantity, price=decision.price,
         )
 

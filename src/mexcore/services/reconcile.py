@@ -166,8 +166,9 @@ class Reconciler:
 
     def _not_found(self, intent: OrderIntent, work: _Pass) -> None:
         age_ms = work.now_ms - max(intent.created_ms, intent.updated_ms)
-        if age_ms < self._grace_ms:
+        if age_ms < self._grace_ms:  # unknown: its runner looks it up again while running
             work.unresolved.append(intent.client_order_id)
+            self._update(intent, IntentStatus.UNKNOWN, None, "", work)
         elif intent.status is IntentStatus.ACKNOWLEDGED:
             why = "the exchange no longer knows this acknowledged order"
             self._update(intent, IntentStatus.CANCELLED, None, why, work)

@@ -187,11 +187,12 @@ def world(
     balances: Mapping[str, str | int] | None = None,
     extra_rules: Sequence[SymbolRules] = (),
     volumes: Mapping[str, Floats] | None = None,
+    exchange_class: type[AuditedExchange] = AuditedExchange,
 ) -> World:
     """Wire fakes over a hand-made market, at NOW, with `balances` deposited."""
     rules = rules_for(closes, extra_rules)
     clock = FakeClock(NOW)
-    exchange = AuditedExchange(clock, make_market(closes, rules, volumes), rules)
+    exchange = exchange_class(clock, make_market(closes, rules, volumes), rules)
     for asset, amount in (balances or {}).items():
         exchange.deposit(asset, amount)
     store, notifier = InMemoryStore(), RecordingNotifier()

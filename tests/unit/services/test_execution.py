@@ -19,7 +19,7 @@ from mexcore.values import IntentStatus, OrderRequest, OrderType, Side
 
 D = Decimal
 SYMBOLS = ("BTCUSDC", "ETHUSDC", "USDCUSDT", "ADAUSDC", "DOTUSDC", "LINKUSDC", "AVAXUSDC")
-CID = client_order_id("tester", "BTCUSDC", NOW)
+CID = client_order_id("tester", "BTCUSDC", NOW, side=Side.BUY, purpose="test")
 
 
 def _world() -> World:

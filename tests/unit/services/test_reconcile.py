@@ -25,7 +25,7 @@ from mexcore.values import (
 )
 
 T0 = 1_700_000_000_000
-CID = client_order_id("balance_monitor", "BTCUSDC", T0)
+CID = client_order_id("balance_monitor", "BTCUSDC", T0, side=Side.BUY, purpose="test")
 
 
 class TinyExchange:
@@ -154,12 +154,17 @@ async def test_an_intent_sent_before_a_crash_takes_the_status_of_its_order(
     assert [(c.old, c.new) for c in report.changes] == [(IntentStatus.SENT, intent_status)]
 
 
-async def test_an_order_not_found_right_after_creation_stays_unresolved(world: World) -> None:
+async def test_an_order_not_found_right_after_creation_is_left_unknown_for_its_runner(
+    world: World,
+) -> None:
     world.store.save_intent(intent(IntentStatus.SENT, created_ms=T0 - 10_000))
     report = await world.reconciler.reconcile(["BTCUSDC"])
     assert report.ok
     assert report.unresolved == (CID,)
-    assert world.store.intent(CID) == intent(IntentStatus.SENT, created_ms=T0 - 10_000)
+    # unknown, not sent: OrderExecutor.follow_up looks it up again while the bot runs
+    assert world.store.intent(CID) == attrs.evolve(
+        intent(IntentStatus.SENT, created_ms=T0 - 10_000), status=IntentStatus.UNKNOWN,
+        updated_ms=T0)
 
 
 @pytest.mark.parametrize("status", [IntentStatus.INTENDED, IntentStatus.SENT, IntentStatus.UNKNOWN])
