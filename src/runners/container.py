@@ -87,7 +87,8 @@ class Container(containers.DeclarativeContainer):
     sim_clock = providers.Singleton(FakeClock, 0)
     clock = providers.Selector(config.mode, sim=sim_clock, paper=providers.Singleton(SystemClock),
                                live=providers.Singleton(SystemClock))
-    store = providers.Singleton(SqliteStore, config.state_dir)
+    store = providers.Singleton(SqliteStore, config.state_dir, mode=config.mode,
+                                base_url=config.mexc.base_url)
 
     mexc_settings = providers.Singleton(mexc_settings, config.mexc)
     http_client = providers.Singleton(make_http_client, mexc_settings)
