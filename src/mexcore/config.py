@@ -143,6 +143,8 @@ def load_config(raw: Mapping[str, Any]) -> BotConfig:
         if key not in SCHEMA[""]:
             raise _unknown(str(key), known, "section" if isinstance(value, Mapping) else "key")
         top[key] = SCHEMA[""][key](key, value)
+    if "state_dir" in top:  # "{mode}" in state_dir stands for the mode: one journal per mode
+        top["state_dir"] = top["state_dir"].replace("{mode}", top.get("mode", "sim"))
     sections = {n: cls(**_section(n, raw.get(n, {}))) for n, cls in SECTIONS.items()}
     config = BotConfig(**top, **sections)
     check_relations(config)

@@ -141,12 +141,24 @@ class SimPolicy:
     seed: int = 1
 
 
+STATE_ROOT = "./mexbot-state"
+
+
+def default_state_dir(mode: str) -> str:
+    """Return the state directory of `mode` when none is configured: paper never shares live's."""
+    return f"{STATE_ROOT}/{mode}"
+
+
+def _mode_state_dir(config: Any) -> str:
+    return default_state_dir(config.mode)
+
+
 @attrs.frozen
 class BotConfig:
     """The whole configuration: top-level keys and one policy per section."""
 
     mode: str = "sim"
-    state_dir: str = "./mexbot-state"
+    state_dir: str = attrs.field(default=attrs.Factory(_mode_state_dir, takes_self=True))
     mexc: MexcPolicy = attrs.field(factory=MexcPolicy)
     telegram: TelegramPolicy = attrs.field(factory=TelegramPolicy)
     scanner: ScannerPolicy = attrs.field(factory=ScannerPolicy)

@@ -91,6 +91,11 @@ class Clock(Protocol):
 class Store(Protocol):
     """The bot's durable memory. Calls are synchronous and each one is atomic."""
 
+    @property
+    def mode(self) -> str | None:
+        """Return the mode (sim, paper, live) this journal belongs to; None if unrecorded."""
+        ...
+
     def record_fills(self, fills: Iterable[Fill]) -> int:
         """Add fills not yet journaled (unique by symbol and trade id); return how many."""
         ...

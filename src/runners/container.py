@@ -15,6 +15,7 @@ from dependency_injector import containers, providers
 
 from adapters.fake import ConsoleNotifier, FakeClock, FakeExchange, SystemClock, load_market_data
 from adapters.mexc import Credentials, MexcExchange, MexcSettings, make_http_client
+from adapters.paper import ACCOUNT_FILE, PaperExchange
 from adapters.sqlite import SqliteStore
 from mexcore.config import config_to_mapping, load_config
 from mexcore.errors import ConfigError
@@ -50,11 +51,13 @@ def paper_exchange(
     client: httpx.AsyncClient, settings: MexcSettings, clock: Clock, config: BotConfig
 ) -> Exchange:
     """Return MEXC public market data with a simulated account and fills."""
-    from adapters.paper import PaperExchange
+    return open_paper_account(MexcExchange(client, settings, None, clock=clock), clock, config)
 
-    paper = PaperExchange(MexcExchange(client, settings, None, clock=clock), clock)
-    for asset, amount in config.sim.start_balances.items():
-        paper.deposit(asset, amount)
+
+def open_paper_account(market: Exchange, clock: Clock, config: BotConfig) -> PaperExchange:
+    """Return the paper account kept in `state_dir`, funded with the start balances if new."""
+    paper = PaperExchange(market, clock, account_file=Path(config.state_dir) / ACCOUNT_FILE)
+    paper.fund(config.sim.start_balances)
     return paper
 
 
@@ -87,7 +90,8 @@ class Container(containers.DeclarativeContainer):
     sim_clock = providers.Singleton(FakeClock, 0)
     clock = providers.Selector(config.mode, sim=sim_clock, paper=providers.Singleton(SystemClock),
                                live=providers.Singleton(SystemClock))
-    store = providers.Singleton(SqliteStore, config.state_dir)
+    store = providers.Singleton(SqliteStore, config.state_dir, mode=config.mode,
+                                base_url=config.mexc.base_url)
 
     mexc_settings = providers.Singleton(mexc_settings, config.mexc)
     http_client = providers.Singleton(make_http_client, mexc_settings)

@@ -13,9 +13,10 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TypeVar
 
+from adapters.sqlite import FILE_NAME
 from mexcore.errors import StopForHuman
 from mexcore.money import format_decimal
-from mexcore.policies import BotConfig
+from mexcore.policies import STATE_ROOT, BotConfig, default_state_dir
 from mexcore.services.reconcile import Reconciler
 from runners.cli import effective_config_text, load_bot_config
 from runners.container import Container, make_container
@@ -46,13 +47,33 @@ async def run_command(args: argparse.Namespace) -> int:
             config=args.config, days=None, seed=None, data=None, speed=0, quiet=False,
             every_tick=False))
     state_dir = Path(config.state_dir)
+    refuse_shared_legacy_journal(config)
     with instance_lock(state_dir):
         configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
         container = make_container(config)
+        container.store()  # first: a journal of another mode or exchange stops us here
         try:
             return await _run(config, container)
         finally:
             await _close(container)
+
+
+def refuse_shared_legacy_journal(config: BotConfig) -> None:
+    """Stop when the mode's default journal is new but the old shared default one exists.
+
+    Before issue 13 paper and live both defaulted to ./mexbot-state: starting a fresh journal
+    beside it would silently drop a live bot's history, adopting it could mix paper fills in.
+    """
+    state_dir = Path(config.state_dir)
+    legacy = Path(STATE_ROOT) / FILE_NAME
+    if config.state_dir != default_state_dir(config.mode) or (state_dir / FILE_NAME).exists():
+        return
+    if legacy.exists():
+        raise StopForHuman(
+            f"found {legacy} of an older mexbot, which paper and live shared; mexbot now keeps "
+            f"one journal per mode in {STATE_ROOT}/<mode>: move that file (with its -wal and -shm "
+            f"files) into {state_dir}/ if only {config.mode} wrote it, or set "
+            f'state_dir = "{STATE_ROOT}" to keep using it')
 
 
 async def _run(config: BotConfig, container: Container) -> int:

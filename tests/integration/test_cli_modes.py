@@ -54,3 +54,49 @@ def test_run_in_sim_mode_runs_the_simulation_and_prints_its_summary(tmp_path: Pa
     result = _mexbot("run", "--config", str(config))
     assert result.returncode == 0, result.stderr
     assert "Simulated 1.00 days" in result.stdout
+
+
+CLOSED_PORT_URL = "http://127.0.0.1:9"  # nothing listens: a start that reached it would fail
+
+
+def _run_on_journal(tmp_path: Path, journal_mode: str, run_mode: str,
+                    ) -> subprocess.CompletedProcess[str]:
+    import os
+
+    from adapters.sqlite import SqliteStore
+
+    state = tmp_path / "state"
+    SqliteStore(state, mode=journal_mode, base_url=CLOSED_PORT_URL).close()
+    config = tmp_path / "mexbot.toml"
+    config.write_text(f'mode = "{run_mode}"\nstate_dir = "{state}"\n'
+                      f'[mexc]\nbase_url = "{CLOSED_PORT_URL}"\n')
+    env = {**os.environ, "MEXC_API_KEY": "k", "MEXC_API_SECRET": "s", "TELEGRAM_BOT_TOKEN": ""}
+    return _mexbot("run", "--config", str(config), "--live", env=env)
+
+
+@pytest.mark.parametrize(("journal_mode", "run_mode"), [("paper", "live"), ("live", "paper")])
+def test_run_on_a_journal_of_another_mode_refuses_with_exit_2(
+    tmp_path: Path, journal_mode: str, run_mode: str
+) -> None:
+    result = _run_on_journal(tmp_path, journal_mode, run_mode)
+    assert result.returncode == 2, result.stderr
+    assert f'belongs to mode "{journal_mode}"' in result.stderr
+    assert f'this run is mode "{run_mode}"' in result.stderr
+    assert "reconciliation" not in result.stderr
+
+
+def test_run_refuses_the_journal_an_older_mexbot_shared_between_modes(tmp_path: Path) -> None:
+    import os
+
+    from adapters.sqlite import FILE_NAME, SqliteStore
+
+    SqliteStore(tmp_path / "mexbot-state").close()  # the old default, without a mode record
+    config = f'mode = "paper"\n[mexc]\nbase_url = "{CLOSED_PORT_URL}"\n'
+    (tmp_path / "mexbot.toml").write_text(config)
+    result = subprocess.run(
+        [sys.executable, "-c", "from runners.cli import main; raise SystemExit(main())",
+         "run", "--config", "mexbot.toml"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=60, check=False, env={**os.environ, "TELEGRAM_BOT_TOKEN": ""})
+    assert result.returncode == 2, result.stderr
+    assert f"mexbot-state/{FILE_NAME}" in result.stderr
+    assert not (tmp_path / "mexbot-state" / "paper" / FILE_NAME).exists()

@@ -15,7 +15,9 @@ class InMemoryStore:
     creation time, then id. Snapshots are unique by time (a later one replaces an earlier one).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, mode: str | None = None, base_url: str | None = None) -> None:
+        self.mode = mode  # the mode this journal belongs to, as SqliteStore.mode
+        self.base_url = base_url
         self._fills: dict[tuple[str, str], Fill] = {}
         self._intents: dict[str, OrderIntent] = {}
         self._state: dict[str, str] = {}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from adapters.fake.book import BookModel
 from adapters.fake.market import MINUTE_MS
 from adapters.mexc.client import WallClock
+from adapters.paper import account_file as account_file_module
 from adapters.paper.engine import LiveBookEngine
 from adapters.paper.market import LiveMinutes
 from mexcore.errors import SkipSymbol
@@ -33,21 +35,36 @@ class PaperExchange:
 
     Rules, tickers, candles and books come from `market` (a key-less MexcExchange: public
     endpoints only). Balances, orders and fills are simulated by the fake exchange's matching
-    engine: takers walk the live book, resting orders fill on live 1-minute candles. The
-    account lives in memory; `deposit` funds it.
+    engine: takers walk the live book, resting orders fill on live 1-minute candles; `deposit`
+    funds the account. Without `account_file` the account lives in memory. With it, the account
+    (balances, orders, fills, id sequences) is read from that file when it exists (`restored`)
+    and written back after every change, so a restart goes on where the last run stopped.
     """
 
     def __init__(self, market: Exchange, clock: Clock | None = None, *,
-                 book_model: BookModel | None = None, history_minutes: int = 60) -> None:
+                 book_model: BookModel | None = None, history_minutes: int = 60,
+                 account_file: Path | None = None) -> None:
         self.live = market
         self.clock: Clock = clock or WallClock()
         self.minutes = LiveMinutes(self.clock.now_ms() - history_minutes * MINUTE_MS)
         self.engine = LiveBookEngine(self.minutes, book_model or BookModel())
         self._fetched: dict[str, int] = {}
+        self._file = account_file
+        self._saved: tuple[int, ...] = ()
+        self.restored = account_file is not None and account_file.exists()
+        if account_file is not None:
+            self._open_account(account_file)
 
     def deposit(self, asset: str, amount: Decimal | int | str) -> None:
         """Credit `amount` of `asset` to the simulated account."""
         self.engine.deposit(asset, to_decimal(amount))
+        self._save()
+
+    def fund(self, start_balances: Mapping[str, Decimal]) -> None:
+        """Deposit `start_balances` into a new account; a restored one keeps its own."""
+        if not self.restored:
+            for asset, amount in start_balances.items():
+                self.deposit(asset, amount)
 
     async def symbol_rules(self) -> Mapping[str, SymbolRules]:
         """Return MEXC's live rules."""
@@ -86,12 +103,16 @@ class PaperExchange:
         await self._sync(request.symbol)
         book = await self.live.order_book(request.symbol, self.engine.book_model.levels)
         self.engine.live_books[request.symbol] = book
-        return self.engine.place(request, self.clock.now_ms()).to_order()
+        order = self.engine.place(request, self.clock.now_ms()).to_order()
+        self._save()
+        return order
 
     async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
         """Cancel a simulated open order."""
         await self._sync()
-        return self.engine.cancel(symbol, client_order_id, self.clock.now_ms()).to_order()
+        order = self.engine.cancel(symbol, client_order_id, self.clock.now_ms()).to_order()
+        self._save()
+        return order
 
     async def get_order(self, symbol: str, client_order_id: str) -> Order:
         """Return a simulated order by client order id."""
@@ -125,6 +146,26 @@ class PaperExchange:
                 await self._fetch(name, rules.get(name), done)
         self.minutes.extend_to(done)
         self.engine.sync(now)
+        self._save()
+
+    def _open_account(self, path: Path) -> None:
+        if self.restored:
+            account_file_module.load(path, self.engine)
+        else:
+            # A new account's ids start at the clock, so they never repeat those of an earlier
+            # paper account whose fills are still in the journal.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.engine.start_ids_at(self.clock.now_ms(), self.clock.now_ms())
+        self._save()
+
+    def _save(self) -> None:
+        """Write the account file when something changed since it was last written."""
+        engine = self.engine
+        mark = (engine.account.moves, len(engine.fills), len(engine.orders),
+                len(engine.open_orders()))
+        if self._file is not None and mark != self._saved:
+            account_file_module.save(self._file, engine, self.clock.now_ms())
+            self._saved = mark
 
     async def _fetch(self, symbol: str, rules: SymbolRules | None, done: int) -> None:
         if rules is None:

@@ -47,6 +47,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             asset_values TEXT NOT NULL
         )""",
     ),
+    (  # 2: who wrote the journal (issue 13: paper fills once entered a live average cost)
+        """CREATE TABLE journal_owner (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            mode TEXT NOT NULL,
+            base_url TEXT NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 import tempfile
@@ -13,11 +14,13 @@ from types import TracebackType
 from typing import Any
 
 from adapters.sqlite import rows
+from adapters.sqlite.owner import JournalOwner, claim, mismatch, read_owner
 from adapters.sqlite.schema import NewerSchemaError, migrate
 from mexcore.errors import StopForHuman
 from mexcore.values import Fill, IntentStatus, OrderIntent, PortfolioSnapshot
 
 FILE_NAME = "mexbot.sqlite3"
+log = logging.getLogger(__name__)
 
 
 class StateFileError(StopForHuman):
@@ -26,6 +29,10 @@ class StateFileError(StopForHuman):
     def __init__(self, path: Path, problem: str) -> None:
         super().__init__(f"state file {path}: {problem}")
         self.path = path
+
+
+class JournalModeError(StateFileError):
+    """The journal was written by another mode or against another exchange: never mix them."""
 
 
 def _problem(error: sqlite3.Error, busy_timeout_s: float) -> str:
@@ -44,6 +51,10 @@ class SqliteStore:
     The file is `state_dir/mexbot.sqlite3` in WAL mode with `synchronous=FULL`: a committed
     write survives a crash of the process or of the machine. Decimals are stored as their exact
     text. Semantics match `InMemoryStore` (the contract tests hold both to them).
+
+    Opened with a `mode` (sim, paper, live) and the exchange's `base_url`, the store records
+    them at the first open and raises JournalModeError when another mode or URL opens it.
+    Without a `mode` (tools, tests) it checks and claims nothing.
     """
 
     def __init__(
@@ -51,6 +62,9 @@ class SqliteStore:
         state_dir: str | Path,
         busy_timeout_s: float = 5.0,
         synchronous: str = "FULL",
+        *,
+        mode: str | None = None,
+        base_url: str = "",
     ) -> None:
         self.path = Path(state_dir) / FILE_NAME
         self._busy_timeout_s = busy_timeout_s
@@ -59,14 +73,43 @@ class SqliteStore:
         self._fills_cache: dict[str | None, tuple[Fill, ...]] = {}
         _make_dir(Path(state_dir))
         self._conn = self._open(synchronous)
+        self.adopted = False
+        self._owner = self._claim(JournalOwner(mode, base_url)) if mode else self._read_owner()
 
     @classmethod
     def temporary(cls) -> SqliteStore:
         """Open a store in a fresh temporary directory that `close()` removes (for sim)."""
         directory = Path(tempfile.mkdtemp(prefix="mexbot-state-"))
-        store = cls(directory, synchronous="OFF")
+        store = cls(directory, synchronous="OFF", mode="sim")
         store._remove_on_close = directory
         return store
+
+    @property
+    def mode(self) -> str | None:
+        """Return the mode that owns this journal (None: not yet claimed)."""
+        return None if self._owner is None else self._owner.mode
+
+    @property
+    def base_url(self) -> str | None:
+        """Return the exchange base URL that owns this journal (None: not yet claimed)."""
+        return None if self._owner is None else self._owner.base_url
+
+    def _read_owner(self) -> JournalOwner | None:
+        with self._lock, self._translated():
+            return read_owner(self._conn)
+
+    def _claim(self, wanted: JournalOwner) -> JournalOwner:
+        with self._lock, self._translated():
+            found, self.adopted = claim(self._conn, wanted)
+        problem = mismatch(found, wanted)
+        if problem is not None:
+            self._conn.close()
+            raise JournalModeError(self.path, problem)
+        if self.adopted:
+            log.warning("state file %s had no mode record (an older mexbot); adopted it for "
+                        "mode %s on %s: if another mode ever wrote here, start over in a new "
+                        "state_dir", self.path, wanted.mode, wanted.base_url or "(no exchange)")
+        return found
 
     def close(self) -> None:
         """Close the file (checkpointing the WAL); remove it if the store is temporary."""
