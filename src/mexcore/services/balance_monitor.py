@@ -74,15 +74,19 @@ class BalanceMonitor:
                 self._deps.executor.check_not_paused(NAME)
                 self._cooldowns.start(NAME, now, self.policy.cooldown_s)
             results = [await self._place(view, buy) for buy in plan.buys]
-        placed = [r for r in results if isinstance(r, MakerResult)]
-        missed = [r for r in results if isinstance(r, MakerMiss) and r.attempts]
         self._remember(plan)
         if not actions and not plan.buys and self._nothing_to_spend(view):
             self.quiet = Quiet()  # until the account changes: no price makes USDC spendable
+        return actions + await self._report(plan, results)
+
+    async def _report(self, plan: PurchasePlan, results: list[MakerResult | MakerMiss]) -> int:
+        """Notify what was bought and what the exchange ended unfilled; return orders placed."""
+        placed = [r for r in results if isinstance(r, MakerResult)]
+        missed = [r for r in results if isinstance(r, MakerMiss) and r.attempts]
         if placed or missed:
             await self._deps.notifier.send("balance.buy", purchase_report(plan, placed, missed),
                                            Level.ALERT)
-        return actions + len(placed)
+        return len(placed)
 
     async def _plan(self, view: MarketView) -> PurchasePlan:
         free, p = view.free("USDC"), self.policy
