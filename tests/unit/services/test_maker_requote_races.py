@@ -11,8 +11,8 @@ from tests.unit.services.hostile import FillsBeforeCancel, World, chain_totals, 
 from tests.unit.services.support import NOW_MINUTE, buys, flat_closes, rising
 
 from mexcore.policies import BalanceMonitorPolicy
-from mexcore.services.maker_orders import MakerBuyer
-from mexcore.values import IntentStatus
+from mexcore.services.maker_orders import Chain, MakerBuyer, chain_of
+from mexcore.values import IntentStatus, Order, OrderStatus, OrderType, Side
 
 D = Decimal
 SYMBOL = "BTCUSDC"
@@ -70,3 +70,24 @@ async def test_a_replacement_is_sized_from_what_the_cancel_left_unfilled() -> No
     assert first.status is IntentStatus.CANCELLED
     assert second.quantity is not None
     assert second.quantity <= PLANNED_QTY / 2
+
+
+def _order(executed: str = "0", spent: str = "0") -> Order:
+    return Order(SYMBOL, "1", "c", Side.BUY, OrderType.LIMIT_MAKER, OrderStatus.CANCELED,
+                 price=D(30000), orig_qty=D("0.001"), executed_qty=D(executed),
+                 cumm_quote_qty=D(spent), time_ms=5)
+
+
+def test_a_chain_buys_what_the_plan_has_left_at_the_new_price() -> None:
+    chain = Chain(0, D("0.001"), D(30)).after(_order("0.0004", "12"))
+
+    assert chain.qty_at(D(31000)) == D(18) / D(31000)
+    assert chain.qty_at(D(10000)) == D("0.0006")
+
+
+def test_a_chain_record_survives_the_store_and_an_old_one_stands_for_its_order() -> None:
+    chain = Chain(7, D("0.001"), D(30), D("0.0001"), D(3), requotes=2, attempts=1)
+
+    assert chain_of(chain.to_json(), _order()) == chain
+    assert chain_of({"first_ms": 3, "requotes": 1}, _order()) == Chain(
+        3, D("0.001"), D(30), requotes=1, attempts=1)
