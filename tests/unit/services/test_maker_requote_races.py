@@ -36,7 +36,7 @@ async def _run_chain(w: World) -> MakerBuyer:
     return maker
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(FRACTIONS, min_size=4, max_size=4))
 async def test_fills_between_read_and_cancel_never_make_the_chain_buy_more_than_planned(
     fractions: list[Decimal],
