@@ -54,6 +54,7 @@ class OrderStatus(StrEnum):
     FILLED = "FILLED"
     CANCELED = "CANCELED"
     PARTIALLY_CANCELED = "PARTIALLY_CANCELED"
+    EXPIRED = "EXPIRED"  # not in MEXC's documented list; taken as "ended, nothing more fills"
 
     @property
     def is_open(self) -> bool:

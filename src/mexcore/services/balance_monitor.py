@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from decimal import Decimal
 
 from mexcore.allocation import allocation_state
 from mexcore.antihype import FilterResult, check_buy, check_rebalance
 from mexcore.errors import MexbotError
-from mexcore.lots import BelowMinimum, round_quote
+from mexcore.lots import round_quote
 from mexcore.money import ZERO, format_decimal
 from mexcore.planning import (
     MarketInputs,
@@ -24,9 +25,9 @@ from mexcore.ports import Level
 from mexcore.pricing import MAKER_BOOK_LEVELS, maker_buy_price
 from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
-from mexcore.services.maker_orders import MakerBuyer, MakerResult
+from mexcore.services.maker_orders import MakerBuyer, MakerMiss, MakerResult
 from mexcore.services.market import MarketView
-from mexcore.services.market_orders import MarketOrders
+from mexcore.services.market_orders import MarketOrders, went_through
 from mexcore.services.signals import read_signals
 from mexcore.state import Cooldowns, Cursors
 from mexcore.values import Ticker24h
@@ -73,14 +74,19 @@ class BalanceMonitor:
                 self._deps.executor.check_not_paused(NAME)
                 self._cooldowns.start(NAME, now, self.policy.cooldown_s)
             results = [await self._place(view, buy) for buy in plan.buys]
-        placed = [r for r in results if r is not None]
         self._remember(plan)
         if not actions and not plan.buys and self._nothing_to_spend(view):
             self.quiet = Quiet()  # until the account changes: no price makes USDC spendable
-        if placed:
-            await self._deps.notifier.send("balance.buy", purchase_report(plan, placed),
+        return actions + await self._report(plan, results)
+
+    async def _report(self, plan: PurchasePlan, results: list[MakerResult | MakerMiss]) -> int:
+        """Notify what was bought and what the exchange ended unfilled; return orders placed."""
+        placed = [r for r in results if isinstance(r, MakerResult)]
+        missed = [r for r in results if isinstance(r, MakerMiss) and r.attempts]
+        if placed or missed:
+            await self._deps.notifier.send("balance.buy", purchase_report(plan, placed, missed),
                                            Level.ALERT)
-        return actions + len(placed)
+        return len(placed)
 
     async def _plan(self, view: MarketView) -> PurchasePlan:
         free, p = view.free("USDC"), self.policy
@@ -132,9 +138,11 @@ class BalanceMonitor:
         check = check_rebalance if rebalance else check_buy
         return check(signals.antihype_inputs, self._antihype)
 
-    async def _place(self, view: MarketView, buy: PlannedBuy) -> MakerResult | None:
+    async def _place(self, view: MarketView, buy: PlannedBuy) -> MakerResult | MakerMiss:
         reason = f"{buy.filter_reason} (×{format_decimal(buy.multiplier)})"
-        return await self._maker.place(view.rules[buy.symbol], buy.quantity, reason)
+        # Capped at the planned amount: the book may have moved up since the plan read it.
+        return await self._maker.place(view.rules[buy.symbol], buy.quantity, reason,
+                                       max_value=buy.amount)
 
     async def _top_up(self, view: MarketView) -> int:
         """Buy the USDC the next purchase needs with USDT, one small market step per tick."""
@@ -148,7 +156,7 @@ class BalanceMonitor:
             return 0
         order = await self._market_orders.buy(view, "USDCUSDT", top_up.quote_qty,
                                               "USDC top-up from USDT")
-        return 0 if isinstance(order, BelowMinimum) else 1
+        return 1 if went_through(order) else 0
 
     def _remember(self, plan: PurchasePlan) -> None:
         self._memory.set("last_plan", [
@@ -158,16 +166,26 @@ class BalanceMonitor:
         ] or plan.reason)
 
 
-def purchase_report(plan: PurchasePlan, placed: list[MakerResult]) -> str:
-    """Render what was bought and why: maker/taker, order type, book snapshot, multipliers."""
+def purchase_report(
+    plan: PurchasePlan, placed: list[MakerResult], missed: Sequence[MakerMiss] = ()
+) -> str:
+    """Render what was bought and why: maker/taker, order type, book snapshot, multipliers.
+
+    A buy whose every order ended without a fill is listed as not bought, with the reason.
+    """
     mode = "rebalance mode, lagging " + str(plan.lagging) if plan.rebalance_mode else "60/40"
-    lines = [f"Balance monitor bought ({mode}); safe amount {format_decimal(plan.safe_amount)}"]
+    verb = "bought" if placed else "bought nothing"
+    lines = [f"Balance monitor {verb} ({mode}); safe amount {format_decimal(plan.safe_amount)}"]
     for result in placed:
         order, book = result.order, result.book
         buy = next(b for b in plan.buys if b.symbol == order.symbol)
+        status = order.status if order.status.is_open else (
+            f"{order.status} with {format_decimal(order.executed_qty)} filled")
         lines.append(
             f"  {order.symbol}: {format_decimal(order.orig_qty)} @ "
             f"{format_decimal(order.price or ZERO)} LIMIT_MAKER (maker, attempt "
-            f"{result.attempts}), {order.status}; book bid {book.best_bid} / ask "
+            f"{result.attempts}), {status}; book bid {book.best_bid} / ask "
             f"{book.best_ask}; {buy.filter_reason} ×{format_decimal(buy.multiplier)}")
+    lines.extend(f"  {m.symbol}: not bought after {m.attempts} attempt(s): {m.reason}"
+                 for m in missed)
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from mexcore.ports import Level
 from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
-from mexcore.services.market_orders import MarketOrders
+from mexcore.services.market_orders import MarketOrders, went_through
 from mexcore.services.warnings import WarnOnce
 from mexcore.state import Cooldowns
 
@@ -88,13 +88,16 @@ class Balancer5050:
         except SkipSymbol as e:
             log.warning("%s: %s", NAME, e)
             return False
-        return not isinstance(order, BelowMinimum)
+        if not isinstance(order, BelowMinimum) and not went_through(order):
+            log.warning("%s: %s ended %s with nothing bought", NAME, leg.symbol, order.status)
+        return went_through(order)
 
 
 def _report(plan: Operation5050, placed: list[Leg]) -> str:
     legs = ", ".join(f"{leg.symbol} {format_decimal(leg.quote_amount.quantize(_CENT))}"
                      for leg in placed)
-    return (f"50/50 balancer: {plan.action.value} for "
+    missed = [leg.symbol for leg in plan.legs if leg not in placed]
+    text = (f"50/50 balancer: {plan.action.value} for "
             f"{format_decimal(plan.total.quantize(_CENT))} USDC "
             f"(alts share {plan.decision.alts_share:.1%}): {legs}")
-
+    return text + (f"; not bought: {', '.join(missed)}" if missed else "")

@@ -40,6 +40,7 @@ _INTENT_OF_STATUS = {
     OrderStatus.FILLED: IntentStatus.FILLED,
     OrderStatus.CANCELED: IntentStatus.CANCELLED,
     OrderStatus.PARTIALLY_CANCELED: IntentStatus.CANCELLED,
+    OrderStatus.EXPIRED: IntentStatus.CANCELLED,
 }
 
 

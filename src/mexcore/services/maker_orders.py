@@ -1,4 +1,11 @@
-"""Maker limit buys: place post-only from the book, requote unfilled ones, then cancel (§1.8)."""
+"""Maker limit buys: place post-only from the book, requote unfilled ones, then cancel (§1.8).
+
+One decision (buy up to `planned_qty` for up to `planned_quote`) becomes a chain of orders:
+the first, its retries and its requotes. The chain's record keeps what was planned and what
+earlier orders of the chain executed, so every new order is sized from what is left: over the
+whole chain executed quantity ≤ planned quantity and spent quote ≤ planned quote, whatever
+filled between two calls or how far the price moved.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +16,22 @@ import attrs
 
 from mexcore.client_ids import client_order_id
 from mexcore.errors import OrderNotFound, OrderRejected
-from mexcore.lots import BelowMinimum, size_limit_order
-from mexcore.money import ZERO
+from mexcore.lots import BelowMinimum, SizedOrder, size_limit_order
+from mexcore.money import ZERO, to_decimal
 from mexcore.policies import BalanceMonitorPolicy
 from mexcore.pricing import MAKER_BOOK_LEVELS, RequoteAction, maker_buy_price, requote_decision
 from mexcore.services.deps import ServiceDeps
-from mexcore.state import Cursors
-from mexcore.values import IntentStatus, Order, OrderBook, OrderType, Side, SymbolRules
+from mexcore.state import Cursors, JsonValue
+from mexcore.values import (
+    IntentStatus,
+    Order,
+    OrderBook,
+    OrderStatus,
+    OrderType,
+    Side,
+    SymbolRules,
+    money,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +45,64 @@ class MakerResult:
     attempts: int
 
 
+@attrs.frozen
+class MakerMiss:
+    """A maker buy that bought nothing: why, and how many orders reached the exchange."""
+
+    symbol: str
+    reason: str
+    attempts: int = 0
+
+
+@attrs.frozen
+class Chain:
+    """One maker decision across its orders: what was planned and what earlier orders did.
+
+    Planned 0.001 BTC for 30 USDC; the first order filled 0.0004 for 12 before its requote →
+    left 0.0006 and 18: at 31000 the requote buys min(0.0006, 18 / 31000) = 0.00058 BTC.
+    """
+
+    first_ms: int
+    planned_qty: Decimal = money()
+    planned_quote: Decimal = money()
+    filled_qty: Decimal = money(default=ZERO)
+    spent_quote: Decimal = money(default=ZERO)
+    requotes: int = 0
+    attempts: int = 0
+
+    def after(self, order: Order) -> Chain:
+        """Return the chain with the fills of `order` (which has ended) counted."""
+        return attrs.evolve(self, filled_qty=self.filled_qty + order.executed_qty,
+                            spent_quote=self.spent_quote + order.cumm_quote_qty)
+
+    def qty_at(self, price: Decimal) -> Decimal:
+        """Return the most the chain may still buy at `price` (before rounding to the lot)."""
+        left = min(self.planned_qty - self.filled_qty, (self.planned_quote - self.spent_quote)
+                   / price)
+        return max(left, ZERO)
+
+    def to_json(self) -> JsonValue:
+        """Return the record saved for the chain's resting order."""
+        return {"first_ms": self.first_ms, "planned_qty": str(self.planned_qty),
+                "planned_quote": str(self.planned_quote), "filled_qty": str(self.filled_qty),
+                "spent_quote": str(self.spent_quote), "requotes": self.requotes,
+                "attempts": self.attempts}
+
+
+def chain_of(record: JsonValue, order: Order) -> Chain:
+    """Read a chain record; an older one without the plan stands for `order` alone."""
+    saved = record if isinstance(record, dict) else {}
+
+    def dec(key: str, default: Decimal) -> Decimal:
+        return to_decimal(str(saved.get(key, default)))
+
+    return Chain(int(str(saved.get("first_ms", order.time_ms))),
+                 dec("planned_qty", order.orig_qty),
+                 dec("planned_quote", order.orig_qty * (order.price or ZERO)),
+                 dec("filled_qty", ZERO), dec("spent_quote", ZERO),
+                 int(str(saved.get("requotes", 0))), int(str(saved.get("attempts", 1))))
+
+
 class MakerBuyer:
     """Place LIMIT_MAKER buys for one runner and look after them until filled or cancelled."""
 
@@ -37,33 +111,43 @@ class MakerBuyer:
         self._chains = Cursors(deps.store, f"{runner}.maker")
 
     async def place(
-        self, rules: SymbolRules, qty: Decimal, reason: str, first_ms: int | None = None,
-        max_value: Decimal | None = None,
-    ) -> MakerResult | None:
-        """Buy `qty` as maker, up to `order_attempts` tries with a fresh book each time.
+        self, rules: SymbolRules, qty: Decimal, reason: str, max_value: Decimal
+    ) -> MakerResult | MakerMiss:
+        """Buy up to `qty` for up to `max_value` as maker, `order_attempts` tries at most.
 
-        With `max_value` the quantity shrinks so that quantity × price stays within it.
+        Each try prices from a fresh book; quantity × price stays within `max_value`.
         """
-        now = self._deps.clock.now_ms()
-        for attempt in range(self._policy.order_attempts):
+        chain = Chain(self._deps.clock.now_ms(), qty, max_value)
+        return await self._attempts(rules, chain, reason)
+
+    async def _attempts(
+        self, rules: SymbolRules, chain: Chain, reason: str, purpose: str = ""
+    ) -> MakerResult | MakerMiss:
+        now, miss = self._deps.clock.now_ms(), MakerMiss(rules.symbol, "no attempt left")
+        while chain.attempts < self._policy.order_attempts:
             book = await self._deps.exchange.order_book(rules.symbol, MAKER_BOOK_LEVELS)
-            price = maker_buy_price(book, rules)
-            sized = None if price is None else size_limit_order(
-                rules, Side.BUY, _within(qty, price, max_value), price, OrderType.LIMIT_MAKER)
-            if sized is None or isinstance(sized, BelowMinimum):
+            sized = _sized(rules, chain, book)
+            if not isinstance(sized, SizedOrder):
                 log.info("%s: no maker buy of %s: %s", self._runner, rules.symbol, sized)
-                return None
-            cid = client_order_id(self._runner, rules.symbol, now, attempt, side=Side.BUY,
-                                  purpose=reason)
+                return MakerMiss(rules.symbol, str(sized), chain.attempts)
+            cid = client_order_id(self._runner, rules.symbol, now, chain.attempts,
+                                  side=Side.BUY, purpose=purpose or reason)
+            chain = attrs.evolve(chain, attempts=chain.attempts + 1)
             try:
                 order = await self._deps.executor.submit(self._runner, sized.request(cid), reason)
             except OrderRejected as e:
-                log.info("%s: maker attempt %d on %s rejected: %s", self._runner, attempt + 1,
-                         rules.symbol, e)
+                miss = MakerMiss(rules.symbol, f"rejected: {e}", chain.attempts)
+                log.info("%s: maker attempt %d on %s %s", self._runner, chain.attempts,
+                         rules.symbol, miss.reason)
                 continue
-            self._chains.set(cid, {"first_ms": first_ms or now, "requotes": 0})
-            return MakerResult(order, book, attempt + 1)
-        return None
+            if order.status.is_open or order.executed_qty > ZERO:
+                if order.status.is_open:
+                    self._chains.set(cid, chain.to_json())
+                return MakerResult(order, book, chain.attempts)
+            miss = MakerMiss(rules.symbol, f"post-only order {order.status} by the exchange "
+                             "with nothing filled", chain.attempts)
+            log.info("%s: maker attempt %d: %s", self._runner, chain.attempts, miss.reason)
+        return miss
 
     async def look_after(self, rules_by_symbol: dict[str, SymbolRules]) -> tuple[int, bool]:
         """Requote or cancel this runner's resting orders; return (actions, any still open)."""
@@ -81,46 +165,58 @@ class MakerBuyer:
             order = await self._deps.executor.refresh(rules.symbol, cid)
         except OrderNotFound:
             return 0, False
+        record = self._chains.get(cid)
+        chain = chain_of(record, order)
         if not order.status.is_open:
             self._chains.set(cid, None)
-            return 0, False
-        first_ms, requotes = self._chain(cid, order)
+            if record is None or order.status is OrderStatus.FILLED:
+                return 0, False
+            return await self._after_exchange_ended(order, rules, chain)
         book = await self._deps.exchange.order_book(rules.symbol, MAKER_BOOK_LEVELS)
-        decision = requote_decision(first_ms, self._deps.clock.now_ms(), requotes,
+        decision = requote_decision(chain.first_ms, self._deps.clock.now_ms(), chain.requotes,
                                     order.price or ZERO, maker_buy_price(book, rules),
                                     self._policy)
         if decision.action is RequoteAction.KEEP:
             return 0, True
         async with self._deps.funds.spending(self._runner, rules.quote):
-            await self._deps.executor.cancel(rules.symbol, cid)
+            # Size from the order as the cancel left it: it may have filled since the read.
+            final = await self._deps.executor.cancel(rules.symbol, cid)
+            if final.status.is_open:  # the cancel is not confirmed yet: look again next tick
+                return 1, True
             self._chains.set(cid, None)
-            if decision.action is RequoteAction.CANCEL:
-                log.info("%s: cancelled %s: %s", self._runner, cid, decision.reason)
+            if decision.action is RequoteAction.CANCEL or final.status is OrderStatus.FILLED:
+                log.info("%s: %s ended %s: %s", self._runner, cid, final.status, decision.reason)
                 return 1, False
-            return await self._requote(order, rules, (first_ms, requotes), decision.reason)
+            chain = attrs.evolve(chain.after(final), requotes=chain.requotes + 1, attempts=0)
+            placed, open_now = await self._replace(rules, chain, decision.reason)
+            return 1 + placed, open_now
 
-    def _chain(self, cid: str, order: Order) -> tuple[int, int]:
-        chain = self._chains.get(cid)
-        if not isinstance(chain, dict):
-            return order.time_ms, 0
-        return int(str(chain["first_ms"])), int(str(chain["requotes"]))
-
-    async def _requote(
-        self, order: Order, rules: SymbolRules, chain: tuple[int, int], reason: str
+    async def _after_exchange_ended(
+        self, order: Order, rules: SymbolRules, chain: Chain
     ) -> tuple[int, bool]:
-        first_ms, requotes = chain
-        left = order.orig_qty - order.executed_qty
-        # Never spend more than the replaced order held: a higher price buys less.
-        result = await self.place(rules, left, reason, first_ms=first_ms,
-                                  max_value=left * (order.price or ZERO))
-        if result is None:
-            return 1, False
-        self._chains.set(result.order.client_order_id,
-                         {"first_ms": first_ms, "requotes": requotes + 1})
-        return 2, result.order.status.is_open
+        """Re-price a post-only order the exchange ended unfilled, within `order_attempts`."""
+        now = self._deps.clock.now_ms()
+        expired = requote_decision(chain.first_ms, now, 0, ZERO, None, self._policy)
+        if expired.action is RequoteAction.CANCEL or chain.attempts >= self._policy.order_attempts:
+            log.info("%s: %s ended %s by the exchange; not re-placed", self._runner,
+                     order.client_order_id, order.status)
+            return 0, False
+        reason = (f"requote (attempt {chain.attempts + 1}/{self._policy.order_attempts}): "
+                  f"the exchange ended {order.client_order_id} {order.status}")
+        async with self._deps.funds.spending(self._runner, rules.quote):
+            return await self._replace(rules, chain.after(order), reason)
+
+    async def _replace(self, rules: SymbolRules, chain: Chain, reason: str) -> tuple[int, bool]:
+        """Place the chain's next order; return (orders placed, whether it rests)."""
+        result = await self._attempts(rules, chain, reason, purpose="requote")
+        if isinstance(result, MakerMiss):
+            return 0, False
+        return 1, result.order.status.is_open
 
 
-def _within(qty: Decimal, price: Decimal, max_value: Decimal | None) -> Decimal:
-    if max_value is None or price <= ZERO:
-        return qty
-    return min(qty, max_value / price)  # size_limit_order then rounds it down to the step
+def _sized(rules: SymbolRules, chain: Chain, book: OrderBook) -> SizedOrder | BelowMinimum | str:
+    price = maker_buy_price(book, rules)
+    if price is None:
+        return "no maker price in the book"
+    # quantity × price ≤ what the chain has left: size_limit_order rounds the quantity down
+    return size_limit_order(rules, Side.BUY, chain.qty_at(price), price, OrderType.LIMIT_MAKER)

@@ -15,11 +15,22 @@ from mexcore.lots import (
     size_market_buy,
     size_market_sell,
 )
+from mexcore.money import ZERO
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.values import Order, SymbolRules
 
 log = logging.getLogger(__name__)
+
+
+def went_through(order: Order | BelowMinimum) -> bool:
+    """Tell whether an order bought or sold something, or still may (rests on the book).
+
+    An order the exchange answers CANCELED or EXPIRED with nothing filled did neither.
+    """
+    if isinstance(order, BelowMinimum):
+        return False
+    return order.executed_qty > ZERO or order.status.is_open
 
 
 class MarketOrders:

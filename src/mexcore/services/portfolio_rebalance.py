@@ -16,7 +16,7 @@ from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.journal_positions import JournalPositions
 from mexcore.services.market import MarketView
-from mexcore.services.market_orders import MarketOrders
+from mexcore.services.market_orders import MarketOrders, went_through
 from mexcore.values import Order, Side
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class PortfolioRebalancer:
         except SkipSymbol as e:
             log.warning("%s: %s", NAME, e)
             return False
-        return not isinstance(order, BelowMinimum)
+        return went_through(order)
 
     async def _buy(self, leg: RebalanceLeg, reason: str) -> Order | BelowMinimum:
         # The sells brought in less than planned (spread, fees): buy with what is there.
