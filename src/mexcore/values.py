@@ -66,6 +66,25 @@ class SymbolStatus(StrEnum):
     OFFLINE = "3"
 
 
+class TradeSide(StrEnum):
+    """Which sides a symbol may trade (MEXC exchangeInfo `tradeSideType` 1, 2, 3, 4)."""
+
+    ALL = "1"
+    BUY_ONLY = "2"
+    SELL_ONLY = "3"
+    NONE = "4"  # "close" in MEXC's documentation: no new order on either side
+
+    @property
+    def sides(self) -> frozenset[Side]:
+        return _TRADE_SIDES[self]
+
+
+_TRADE_SIDES = {
+    TradeSide.ALL: frozenset(Side), TradeSide.BUY_ONLY: frozenset({Side.BUY}),
+    TradeSide.SELL_ONLY: frozenset({Side.SELL}), TradeSide.NONE: frozenset(),
+}
+
+
 @attrs.frozen
 class Symbol:
     """A market: `name` is MEXC's spelling (BTCUSDC), base BTC, quote USDC."""
@@ -179,10 +198,17 @@ class SymbolRules:
     status: SymbolStatus = SymbolStatus.ONLINE
     maker_fee: Decimal = money(default=ZERO)
     taker_fee: Decimal = money(default=Decimal("0.0005"))
+    trade_side: TradeSide = TradeSide.ALL
 
     @property
     def tradeable(self) -> bool:
-        return self.api_tradeable and self.status is SymbolStatus.ONLINE
+        """Tell whether the API may place an order on at least one side now."""
+        online = self.api_tradeable and self.status is SymbolStatus.ONLINE
+        return online and self.trade_side is not TradeSide.NONE
+
+    def allows(self, side: Side) -> bool:
+        """Tell whether the API may place an order on `side` now (status and tradeSideType)."""
+        return self.tradeable and side in self.trade_side.sides
 
     @property
     def quote_amount_step(self) -> Decimal:
