@@ -9,67 +9,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
 import pytest
-from tests.unit.services.support import (
-    NOW,
-    AuditedExchange,
-    World,
-    buy_fill,
-    flat_closes,
-    make_market,
-    rules_for,
-)
+from tests.unit.services.refusing import REFUSALS, refusing, refusing_world
+from tests.unit.services.support import World, buy_fill, flat_closes
 
-from adapters.fake import FakeClock, RecordingNotifier
-from adapters.fake.store import InMemoryStore
-from mexcore.errors import InsufficientFunds, MexbotError, OrderRejected, SkipSymbol
+from mexcore.errors import MexbotError, OrderRejected
 from mexcore.policies import AltsMonitorPolicy, BalanceMonitorPolicy, PnlMonitorPolicy
 from mexcore.services.alts_monitor import AltsMonitor
-from mexcore.services.deps import ServiceDeps
 from mexcore.services.pnl_monitor import PnlMonitor
-from mexcore.values import Order, OrderRequest, Side, TradeSide
+from mexcore.values import Side, TradeSide
 
 D = Decimal
 CORE = ("BTCUSDC", "ETHUSDC", "USDCUSDT")
 ALTS = ("ADAUSDT", "DOTUSDT", "BTCUSDC", "ETHUSDC", "USDCUSDT")
-REFUSALS = [
-    OrderRejected("Oversold", 30005),
-    InsufficientFunds("Insufficient position", 30004),
-    SkipSymbol("X", "trading is disabled on this symbol (30016)"),
-]
-
-
-class RefusingExchange(AuditedExchange):
-    """An AuditedExchange that refuses the orders of chosen symbols and sides."""
-
-    refusals: dict[tuple[str, Side], MexbotError]
-
-    def refuse(self, symbol: str, error: MexbotError, *sides: Side) -> None:
-        """Refuse every later order on `symbol` (on `sides`, else on both) with `error`."""
-        self.refusals.update({(symbol, side): error for side in sides or tuple(Side)})
-
-    async def place_order(self, request: OrderRequest) -> Order:
-        refusal = self.refusals.get((request.symbol, request.side))
-        if refusal is not None:
-            raise refusal
-        return await super().place_order(request)
 
 
 def _world(symbols: tuple[str, ...], balances: Mapping[str, str],
            trade_sides: Mapping[str, TradeSide] | None = None) -> World:
-    rules = rules_for(symbols)
-    for symbol, side in (trade_sides or {}).items():
-        rules[symbol] = attrs.evolve(rules[symbol], trade_side=side)
-    clock = FakeClock(NOW)
-    exchange = RefusingExchange(clock, make_market(flat_closes(symbols), rules), rules)
-    exchange.refusals = {}
-    for asset, amount in balances.items():
-        exchange.deposit(asset, amount)
-    store, notifier = InMemoryStore(), RecordingNotifier()
-    exchange.store = store
-    return World(clock, exchange, store, notifier,
-                 ServiceDeps.build(exchange, store, notifier, clock))
+    return refusing_world(flat_closes(symbols), balances, trade_sides)
 
 
 def _holding_btc_and_eth(trade_sides: Mapping[str, TradeSide] | None = None) -> World:
@@ -86,11 +43,6 @@ def _pnl(w: World, post_sale_rebalance: bool = False) -> PnlMonitor:
     return PnlMonitor(w.deps, policy, dict(bm.targets), bm.reserve)
 
 
-def _refusing(w: World) -> RefusingExchange:
-    assert isinstance(w.exchange, RefusingExchange)
-    return w.exchange
-
-
 def _sent(w: World, side: Side) -> list[str]:
     return [o.request.symbol for o in w.exchange.sent if o.request.side is side]
 
@@ -100,7 +52,7 @@ async def test_a_refused_btc_sale_does_not_stop_the_eth_sale_and_warns_once(
     refusal: MexbotError
 ) -> None:
     w = _holding_btc_and_eth()
-    _refusing(w).refuse("BTCUSDC", refusal)
+    refusing(w).refuse("BTCUSDC", refusal)
     monitor = _pnl(w)
 
     await monitor.tick()
@@ -139,7 +91,7 @@ async def test_the_post_sale_rebalance_skips_a_sell_only_symbol_and_buys_the_oth
 async def test_a_refused_post_sale_buy_does_not_stop_the_next_buy() -> None:
     w = _holding_btc_and_eth({"ETHUSDC": TradeSide.BUY_ONLY})  # only BTC is sold
     w.exchange.deposit("USDC", "20")
-    _refusing(w).refuse("BTCUSDC", OrderRejected("Oversold", 30005), Side.BUY)
+    refusing(w).refuse("BTCUSDC", OrderRejected("Oversold", 30005), Side.BUY)
 
     await _pnl(w, post_sale_rebalance=True).tick()
 
@@ -167,7 +119,7 @@ async def test_a_refused_alt_sale_does_not_stop_the_next_alt_and_warns_once(
     refusal: MexbotError
 ) -> None:
     w = _holding_ada_and_dot()
-    _refusing(w).refuse("ADAUSDT", refusal)
+    refusing(w).refuse("ADAUSDT", refusal)
     monitor = _alts(w)
 
     sales = await monitor.tick()
