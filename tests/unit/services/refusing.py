@@ -48,13 +48,14 @@ class RefusingExchange(AuditedExchange):
 def refusing_world(
     closes: Mapping[str, Floats], balances: Mapping[str, str],
     trade_sides: Mapping[str, TradeSide] | None = None,
+    exchange_type: type[RefusingExchange] = RefusingExchange,
 ) -> World:
     """Wire fakes like `support.world`, over a RefusingExchange and these tradeSideTypes."""
     rules = rules_for(closes)
     for symbol, side in (trade_sides or {}).items():
         rules[symbol] = attrs.evolve(rules[symbol], trade_side=side)
     clock = FakeClock(NOW)
-    exchange = RefusingExchange(clock, make_market(closes, rules), rules)
+    exchange = exchange_type(clock, make_market(closes, rules), rules)
     exchange.refusals = {}
     for asset, amount in balances.items():
         exchange.deposit(asset, amount)
