@@ -55,7 +55,8 @@ class PnlMonitor:
         actions = 0
         for symbol in self.policy.symbols:
             if not view.tradeable(symbol):
-                await self._warn.once(symbol, f"{symbol} is not listed or not API-tradeable")
+                await self._warn.once(symbol, f"{symbol} is not listed, not API-tradeable or "
+                                              "closed to trading")
                 continue
             sale = await self._taker.take_or_warn(symbol, view, self.policy.profit_threshold,
                                                   self.policy.sell_price_factor)
