@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 
 from mexcore.policies import ScannerPolicy
+from mexcore.trade_side import may_trade
 from mexcore.values import Side, SymbolRules, Ticker24h
 
 STABLECOINS = frozenset({
@@ -38,6 +39,6 @@ def select_universe(
 
 
 def _eligible(rules: SymbolRules | None) -> bool:
-    if rules is None or rules.quote != "USDT" or not rules.allows(Side.BUY):
+    if rules is None or rules.quote != "USDT" or not may_trade(rules, Side.BUY):
         return False
     return rules.base not in STABLECOINS and not LEVERAGED.search(rules.base)

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from mexcore.money import ZERO, to_decimal, to_optional_decimal
+from mexcore.trade_side import TradeSide as TradeSide
 
 
 def money(**kwargs: Any) -> Any:
@@ -64,25 +65,6 @@ class SymbolStatus(StrEnum):
     ONLINE = "1"
     PAUSED = "2"
     OFFLINE = "3"
-
-
-class TradeSide(StrEnum):
-    """Which sides a symbol may trade (MEXC exchangeInfo `tradeSideType` 1, 2, 3, 4)."""
-
-    ALL = "1"
-    BUY_ONLY = "2"
-    SELL_ONLY = "3"
-    NONE = "4"  # "close" in MEXC's documentation: no new order on either side
-
-    @property
-    def sides(self) -> frozenset[Side]:
-        return _TRADE_SIDES[self]
-
-
-_TRADE_SIDES = {
-    TradeSide.ALL: frozenset(Side), TradeSide.BUY_ONLY: frozenset({Side.BUY}),
-    TradeSide.SELL_ONLY: frozenset({Side.SELL}), TradeSide.NONE: frozenset(),
-}
 
 
 @attrs.frozen
@@ -202,13 +184,7 @@ class SymbolRules:
 
     @property
     def tradeable(self) -> bool:
-        """Tell whether the API may place an order on at least one side now."""
-        online = self.api_tradeable and self.status is SymbolStatus.ONLINE
-        return online and self.trade_side is not TradeSide.NONE
-
-    def allows(self, side: Side) -> bool:
-        """Tell whether the API may place an order on `side` now (status and tradeSideType)."""
-        return self.tradeable and side in self.trade_side.sides
+        return self.api_tradeable and self.status is SymbolStatus.ONLINE and self.trade_side.is_open
 
     @property
     def quote_amount_step(self) -> Decimal:

@@ -30,7 +30,7 @@ def validate_request(request: OrderRequest, rules: SymbolRules, last_price: Deci
 
 
 def _check_side(request: OrderRequest, rules: SymbolRules) -> None:
-    if request.side not in rules.trade_side.sides:  # tradeSideType 2 buy, 3 sell only, 4 none
+    if not rules.trade_side.allows(request.side):  # tradeSideType 2 buy, 3 sell only, 4 none
         raise OrderRejected("The current transaction direction is not allowed to place an "
                             "order", 30001)
 

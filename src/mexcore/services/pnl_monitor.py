@@ -20,6 +20,7 @@ from mexcore.services.profit import ProfitTaker, Sale
 from mexcore.services.refusals import REFUSED, SymbolRefusals
 from mexcore.services.warnings import WarnOnce
 from mexcore.state import Throttle
+from mexcore.trade_side import may_trade
 from mexcore.values import Side
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class PnlMonitor:
 
     async def _buy(self, view: MarketView, symbol: str, amount: Decimal) -> int:
         rules = view.rules.get(symbol)
-        if rules is None or not rules.allows(Side.BUY):
+        if rules is None or not may_trade(rules, Side.BUY):
             return 0  # unlisted or not buyable now: the PnL loop warns about unlisted symbols
         try:
             order = await self._orders.buy(view, symbol, amount, "post-sale rebalance")

@@ -18,6 +18,7 @@ from mexcore.services.deps import ServiceDeps
 from mexcore.services.journal_positions import JournalPositions
 from mexcore.services.market import MarketView
 from mexcore.services.refusals import REFUSED, SymbolRefusals
+from mexcore.trade_side import may_trade
 from mexcore.values import Balance, Order, OrderRequest, OrderType, Side
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class ProfitTaker:
         rules = view.rules.get(symbol)
         if rules is None or self._decide(symbol, view, view.balances, threshold, factor) is None:
             return None
-        if not rules.allows(Side.SELL):
+        if not may_trade(rules, Side.SELL):
             raise SkipSymbol(symbol, f"selling is not allowed now (tradeSideType "
                                      f"{rules.trade_side.value}, status {rules.status.value})")
         async with self._funds.spending(self._runner, rules.base):

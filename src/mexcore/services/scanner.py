@@ -23,6 +23,7 @@ from mexcore.services.market_orders import MarketOrders
 from mexcore.services.refusals import REFUSED, SymbolRefusals
 from mexcore.services.signals import read_signals
 from mexcore.state import Cursors
+from mexcore.trade_side import may_trade
 from mexcore.universe import select_universe
 from mexcore.values import Order, Side
 
@@ -140,7 +141,7 @@ class MarketScanner:
     async def _buy(self, view: MarketView, symbol: str, amount: Decimal) -> Order | None:
         """Market-buy `amount` of `symbol`; a refusal is warned about once and gives None."""
         rules = view.rules.get(symbol)
-        if rules is None or not rules.allows(Side.BUY):
+        if rules is None or not may_trade(rules, Side.BUY):
             return None
         try:
             order = await self._orders.buy(view, symbol, amount, "scanner auto-buy")

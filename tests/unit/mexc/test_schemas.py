@@ -25,6 +25,7 @@ from adapters.mexc.schemas import (
 )
 from adapters.sandbox.render import exchange_info
 from mexcore.errors import ExchangeDataError
+from mexcore.trade_side import may_trade
 from mexcore.values import OrderStatus, OrderType, Side, SymbolStatus, TradeSide
 
 API_SYMBOLS = parse_symbol_list(recorded("/api/v3/defaultSymbols"))
@@ -216,8 +217,8 @@ def test_decimal_strings_round_trip_exactly_through_the_parsers(value: Decimal) 
 def test_exchange_info_recorded_trade_side_type_1_allows_both_sides() -> None:
     rules = parse_exchange_info(recorded("/api/v3/exchangeInfo"), None)
     assert all(r.trade_side is TradeSide.ALL for r in rules.values())
-    assert rules["METALUSDT"].allows(Side.BUY)
-    assert rules["METALUSDT"].allows(Side.SELL)
+    assert may_trade(rules["METALUSDT"], Side.BUY)
+    assert may_trade(rules["METALUSDT"], Side.SELL)
 
 
 @pytest.mark.parametrize(("raw", "expected", "buy", "sell"), [
@@ -237,7 +238,7 @@ def test_exchange_info_trade_side_type_decides_which_sides_may_trade(
         row["tradeSideType"] = raw
     rules = parse_exchange_info({"symbols": [row]}, None)["BTCUSDT"]
     assert rules.trade_side is expected
-    assert (rules.allows(Side.BUY), rules.allows(Side.SELL)) == (buy, sell)
+    assert (may_trade(rules, Side.BUY), may_trade(rules, Side.SELL)) == (buy, sell)
     assert rules.tradeable is (expected is not TradeSide.NONE)
 
 
