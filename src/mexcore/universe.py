@@ -6,13 +6,16 @@ import re
 from collections.abc import Mapping
 
 from mexcore.policies import ScannerPolicy
-from mexcore.values import SymbolRules, Ticker24h
+from mexcore.trade_side import may_trade
+from mexcore.values import Side, SymbolRules, Ticker24h
 
 STABLECOINS = frozenset({
     "USDT", "USDC", "BUSD", "TUSD", "FDUSD", "DAI", "USDP", "USDD", "PYUSD", "USDE", "EUR",
     "EURT", "EURC", "USD1", "UST", "GUSD", "FRAX", "LUSD", "SUSD", "USDJ",
 })
-LEVERAGED = re.compile(r"\d+[LS]$|(UP|DOWN|BULL|BEAR)$")
+#: MEXC's leveraged ETF tokens: a base, a multiplier 2-5, L(ong) or S(hort): BTC3L, ETH5S.
+#: Not every base ending in UP/DOWN/BULL/BEAR: JUP, SUP and SYRUP are ordinary coins.
+LEVERAGED = re.compile(r".[2-5][LS]$")
 
 
 def select_universe(
@@ -23,7 +26,8 @@ def select_universe(
     """Return the USDT pairs to analyse, highest 24 h quote volume first.
 
     Kept: quote USDT, quote volume above `min_quote_volume`, not excluded, not a stablecoin
-    against a stablecoin, not a leveraged/ETF token (BTC3L, ETH5S …), tradeable by API;
+    against a stablecoin, not a leveraged/ETF token (BTC3L, ETH5S …), buyable by API (status and
+    tradeSideType);
     at most `max_pairs`.
     """
     excluded = set(policy.excluded_symbols)
@@ -35,6 +39,6 @@ def select_universe(
 
 
 def _eligible(rules: SymbolRules | None) -> bool:
-    if rules is None or rules.quote != "USDT" or not rules.tradeable:
+    if rules is None or rules.quote != "USDT" or not may_trade(rules, Side.BUY):
         return False
     return rules.base not in STABLECOINS and not LEVERAGED.search(rules.base)

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from mexcore.money import ZERO, to_decimal, to_optional_decimal
+from mexcore.trade_side import TradeSide as TradeSide
 
 
 def money(**kwargs: Any) -> Any:
@@ -180,10 +181,11 @@ class SymbolRules:
     status: SymbolStatus = SymbolStatus.ONLINE
     maker_fee: Decimal = money(default=ZERO)
     taker_fee: Decimal = money(default=Decimal("0.0005"))
+    trade_side: TradeSide = TradeSide.ALL
 
     @property
     def tradeable(self) -> bool:
-        return self.api_tradeable and self.status is SymbolStatus.ONLINE
+        return self.api_tradeable and self.status is SymbolStatus.ONLINE and self.trade_side.is_open
 
     @property
     def quote_amount_step(self) -> Decimal:

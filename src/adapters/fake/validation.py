@@ -21,11 +21,18 @@ def check_tradeable(rules: SymbolRules) -> None:
 def validate_request(request: OrderRequest, rules: SymbolRules, last_price: Decimal) -> None:
     """Raise the error MEXC would answer for this request, or return if it is acceptable."""
     check_tradeable(rules)
+    _check_side(request, rules)
     _check_type(request, rules)
     _check_params(request)
     _check_scales(request, rules)
     _check_size(request, rules, last_price)
     _check_band(request, rules, last_price)
+
+
+def _check_side(request: OrderRequest, rules: SymbolRules) -> None:
+    if not rules.trade_side.allows(request.side):  # tradeSideType 2 buy, 3 sell only, 4 none
+        raise OrderRejected("The current transaction direction is not allowed to place an "
+                            "order", 30001)
 
 
 def _check_type(request: OrderRequest, rules: SymbolRules) -> None:

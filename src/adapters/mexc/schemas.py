@@ -29,6 +29,7 @@ from mexcore.values import (
     SymbolRules,
     SymbolStatus,
     Ticker24h,
+    TradeSide,
 )
 
 _STATUS = {"1": SymbolStatus.ONLINE, "ENABLED": SymbolStatus.ONLINE, "2": SymbolStatus.PAUSED,
@@ -132,7 +133,21 @@ def parse_symbol_rules(row: Any, api_symbols: frozenset[str] | None) -> SymbolRu
         status=_STATUS.get(str(row.get("status")), SymbolStatus.OFFLINE),
         maker_fee=opt_dec(row, "makerCommission", what) or ZERO,
         taker_fee=opt_dec(row, "takerCommission", what) or Decimal("0.001"),
+        trade_side=_trade_side(row.get("tradeSideType")),
     )
+
+
+def _trade_side(value: Any) -> TradeSide:
+    """1 all, 2 buy only, 3 sell only, 4 close; absent (before Aug 2024) is all.
+
+    A value MEXC does not document trades nothing: better no order than a refused one.
+    """
+    if value is None:
+        return TradeSide.ALL
+    try:
+        return TradeSide(str(int(value)))
+    except (TypeError, ValueError):
+        return TradeSide.NONE
 
 
 def _price_band(filters: Iterable[Any]) -> tuple[Decimal | None, Decimal | None]:

@@ -51,7 +51,7 @@ def symbol_info(rules: SymbolRules) -> Json:
         "maxQuoteAmount": text(rules.max_notional), "makerCommission": text(rules.maker_fee),
         "takerCommission": text(rules.taker_fee),
         "maxQuoteAmountMarket": text(rules.max_notional_market), "fullName": rules.base,
-        "tradeSideType": 1, "st": False,
+        "tradeSideType": int(rules.trade_side.value), "st": False,
     }
 
 

@@ -31,8 +31,8 @@ class AltsMonitor:
         await self._sync.sync(symbols)
         sales = 0
         for symbol in symbols:
-            sale = await self._taker.take(symbol, view, self.policy.profit_threshold,
-                                          self._factor)
+            sale = await self._taker.take_or_warn(symbol, view, self.policy.profit_threshold,
+                                                  self._factor)
             sales += sale is not None
         if not sales:  # quiet until an alt reaches its profit level (or the account moves)
             levels = self._taker.wake_levels(symbols, view, self.policy.profit_threshold)

@@ -6,7 +6,6 @@ import logging
 from decimal import Decimal
 
 from mexcore.allocation import redistribute
-from mexcore.errors import SkipSymbol
 from mexcore.lots import BelowMinimum
 from mexcore.money import ZERO, format_decimal
 from mexcore.policies import PnlMonitorPolicy
@@ -18,8 +17,11 @@ from mexcore.services.fills import FillSync
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders
 from mexcore.services.profit import ProfitTaker, Sale
+from mexcore.services.refusals import REFUSED, SymbolRefusals
 from mexcore.services.warnings import WarnOnce
 from mexcore.state import Throttle
+from mexcore.trade_side import may_trade
+from mexcore.values import Side
 
 log = logging.getLogger(__name__)
 NAME = "pnl_monitor"
@@ -42,6 +44,7 @@ class PnlMonitor:
         self._sync = FillSync(deps.exchange, deps.store)
         self._throttle = Throttle(deps.store)
         self._warn = WarnOnce(deps.store, deps.notifier, NAME)
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
         self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
@@ -53,10 +56,11 @@ class PnlMonitor:
         actions = 0
         for symbol in self.policy.symbols:
             if not view.tradeable(symbol):
-                await self._warn.once(symbol, f"{symbol} is not listed or not API-tradeable")
+                await self._warn.once(symbol, f"{symbol} is not listed, not API-tradeable or "
+                                              "closed to trading")
                 continue
-            sale = await self._taker.take(symbol, view, self.policy.profit_threshold,
-                                          self.policy.sell_price_factor)
+            sale = await self._taker.take_or_warn(symbol, view, self.policy.profit_threshold,
+                                                  self.policy.sell_price_factor)
             if sale is not None:
                 actions += 1 + await self._post_sale(sale)
         if actions == 0:  # nothing sold: quiet until a profit level or the next summary
@@ -91,16 +95,20 @@ class PnlMonitor:
         return placed
 
     async def _buy(self, view: MarketView, symbol: str, amount: Decimal, sale: Sale) -> int:
-        if not view.tradeable(symbol):
-            return 0
+        rules = view.rules.get(symbol)
+        if rules is None or not may_trade(rules, Side.BUY):
+            return 0  # unlisted or not buyable now: the PnL loop warns about unlisted symbols
         try:
             # The sale in the reason: the rebuys after two sales are two decisions (two ids).
             reason = f"post-sale rebalance ({sale.symbol} sale)"
             order = await self._orders.buy(view, symbol, amount, reason)
-        except SkipSymbol as e:
-            log.warning("%s: %s", NAME, e)
+        except REFUSED as e:
+            await self._refusals.warn(symbol, e, "post-sale buy")
             return 0
-        return 0 if isinstance(order, BelowMinimum) else 1
+        if isinstance(order, BelowMinimum):
+            await self._refusals.warn(symbol, order, "post-sale buy")
+            return 0
+        return 1
 
     async def _maybe_summary(self) -> int:
         now = self._deps.clock.now_ms()

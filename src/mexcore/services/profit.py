@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 
 from mexcore.client_ids import client_order_id
+from mexcore.errors import SkipSymbol
 from mexcore.money import ZERO, format_decimal
 from mexcore.ports import Level
 from mexcore.positions import Position, position_from_fills
@@ -16,6 +17,8 @@ from mexcore.pricing import ProfitSell, profit_sell_decision, profit_sell_level
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.journal_positions import JournalPositions
 from mexcore.services.market import MarketView
+from mexcore.services.refusals import REFUSED, SymbolRefusals
+from mexcore.trade_side import may_trade
 from mexcore.values import Balance, Order, OrderRequest, OrderType, Side
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class ProfitTaker:
         self._store, self._notifier, self._clock = deps.store, deps.notifier, deps.clock
         self._executor, self._funds, self._exchange = deps.executor, deps.funds, deps.exchange
         self._journal = JournalPositions(deps.store)
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, runner)
 
     def position(self, symbol: str, view: MarketView) -> Position | None:
         """Return the average-cost position of `symbol` from the fill journal."""
@@ -75,17 +79,31 @@ class ProfitTaker:
                 levels[symbol] = level
         return levels
 
+    async def take_or_warn(
+        self, symbol: str, view: MarketView, threshold: Decimal, factor: Decimal
+    ) -> Sale | None:
+        """Like `take`, but a refused or skipped sale is warned about once and gives None."""
+        try:
+            return await self.take(symbol, view, threshold, factor)
+        except REFUSED as e:
+            await self._refusals.warn(symbol, e, "profit sale")
+            return None
+
     async def take(
         self, symbol: str, view: MarketView, threshold: Decimal, factor: Decimal
     ) -> Sale | None:
         """Sell `symbol` at `price × factor` if its unrealised PnL exceeds `threshold`.
 
         The decision is taken again under the base asset's lock with fresh balances, so two
-        runners selling the same asset never sell it twice.
+        runners selling the same asset never sell it twice. Raise SkipSymbol when a sale is due
+        but the symbol may not be sold now (tradeSideType buy-only or none, paused).
         """
         rules = view.rules.get(symbol)
         if rules is None or self._decide(symbol, view, view.balances, threshold, factor) is None:
             return None
+        if not may_trade(rules, Side.SELL):
+            raise SkipSymbol(symbol, f"selling is not allowed now (tradeSideType "
+                                     f"{rules.trade_side.value}, status {rules.status.value})")
         async with self._funds.spending(self._runner, rules.base):
             balances = await self._exchange.balances()
             decided = self._decide(symbol, view, balances, threshold, factor)

@@ -10,7 +10,7 @@ and the caller must not trade until a later reconciliation succeeds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -19,6 +19,7 @@ from mexcore.errors import ExchangeDataError, OrderNotFound, RetryLater, SkipSym
 from mexcore.ports import Clock, Exchange, Level, Notifier, Store
 from mexcore.services.execution import intent_status_of
 from mexcore.services.fills import FillSync
+from mexcore.services.warnings import WarnOnce
 from mexcore.values import IntentStatus, Order, OrderIntent
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class ReconcileReport:
     tracked: tuple[str, ...] = ()
     foreign: tuple[Order, ...] = ()
     fills_imported: int = 0
+    skipped: tuple[str, ...] = ()  # symbols the exchange no longer lists (warned once)
 
     def summary(self) -> str:
         """Describe the report in a few lines for people."""
@@ -63,6 +65,8 @@ class ReconcileReport:
             lines.append(f"still unknown (retry later): {', '.join(self.unresolved)}")
         if self.tracked:
             lines.append(f"open orders tracked: {', '.join(self.tracked)}")
+        if self.skipped:
+            lines.append(f"skipped, not listed on the exchange: {', '.join(self.skipped)}")
         lines += [
             f"open order not placed by mexbot, left alone: {o.symbol} {o.side} {o.orig_qty}"
             f" @ {o.price} ({o.client_order_id or o.order_id})"
@@ -88,6 +92,7 @@ class _Pass:
     tracked: list[str] = attrs.Factory(list)
     foreign: list[Order] = attrs.Factory(list)
     contradictions: list[str] = attrs.Factory(list)
+    skipped: list[str] = attrs.Factory(list)
 
     def report(self, fills_imported: int, failure: str = "") -> ReconcileReport:
         reason = failure or "; ".join(self.contradictions)
@@ -95,6 +100,7 @@ class _Pass:
             ok=not reason, reason=reason, changes=tuple(self.changes),
             unresolved=tuple(self.unresolved), tracked=tuple(self.tracked),
             foreign=tuple(self.foreign), fills_imported=fills_imported,
+            skipped=tuple(sorted(set(self.skipped))),
         )
 
 
@@ -115,6 +121,7 @@ class Reconciler:
         self._clock = clock
         self._grace_ms = grace_s * 1000
         self._last_failure = ""
+        self._warn = WarnOnce(store, notifier, TOPIC)
 
     async def reconcile(self, symbols: Iterable[str] | None = None) -> ReconcileReport:
         """Reconcile the journal with the exchange; `symbols` None means every symbol."""
@@ -127,7 +134,7 @@ class Reconciler:
             await self._adopt_open_orders(None if wanted is None else set(work.symbols), work)
             if wanted is None:  # every symbol the bot ever ordered on may have fills to import
                 work.symbols |= {i.symbol for i in self._store.intents()}
-            imported = await FillSync(self._exchange, self._store).sync(sorted(work.symbols))
+            imported = await self._import_fills(sorted(work.symbols), work)
         except (RetryLater, ExchangeDataError) as e:
             report = work.report(0, failure=f"exchange unavailable ({type(e).__name__}: {e})")
         else:
@@ -180,13 +187,36 @@ class Reconciler:
         if wanted is None:
             orders = list(await self._exchange.open_orders(None))
         else:
-            orders = [o for s in sorted(wanted) for o in await self._exchange.open_orders(s)]
+            orders = [o for s in sorted(wanted) for o in await self._open_orders(s, work)]
         for order in orders:
             work.symbols.add(order.symbol)
             if is_ours(order.client_order_id):
                 self._track(order, work)
             else:
                 work.foreign.append(order)
+
+    async def _open_orders(self, symbol: str, work: _Pass) -> Sequence[Order]:
+        try:
+            return await self._exchange.open_orders(symbol)
+        except SkipSymbol as e:
+            await self._skip(symbol, e, work)
+            return ()
+
+    async def _import_fills(self, symbols: Iterable[str], work: _Pass) -> int:
+        """Import each symbol's missing fills; a symbol the exchange no longer lists is skipped."""
+        sync, imported = FillSync(self._exchange, self._store), 0
+        for symbol in symbols:
+            try:
+                imported += await sync.sync([symbol])
+            except SkipSymbol as e:
+                await self._skip(symbol, e, work)
+        return imported
+
+    async def _skip(self, symbol: str, error: SkipSymbol, work: _Pass) -> None:
+        work.skipped.append(symbol)
+        await self._warn.once(f"{symbol}.{error.reason}", f"{symbol} skipped: the exchange "
+                              f"answers {error.reason!r} (delisted or unknown); its journal "
+                              "stays as it is and the other symbols are reconciled")
 
     def _track(self, order: Order, work: _Pass) -> None:
         intent = self._store.intent(order.client_order_id)

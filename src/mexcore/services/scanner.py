@@ -8,24 +8,28 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from mexcore.antihype import check_buy
-from mexcore.errors import MexbotError, SkipSymbol
+from mexcore.errors import MexbotError
 from mexcore.lots import BelowMinimum
 from mexcore.money import format_decimal
 from mexcore.planning import scanner_buy_amount, scanner_min_free
 from mexcore.policies import AntiHypePolicy, ScannerPolicy
 from mexcore.ports import Level
 from mexcore.quiet import Quiet
+from mexcore.scanner_buy import scaled_buy_amount
 from mexcore.scoring import PairScore, ScanLists, classify, score_pair
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders
+from mexcore.services.refusals import REFUSED, SymbolRefusals
 from mexcore.services.signals import read_signals
 from mexcore.state import Cursors
+from mexcore.trade_side import may_trade
 from mexcore.universe import select_universe
-from mexcore.values import Order
+from mexcore.values import Order, Side
 
 log = logging.getLogger(__name__)
 NAME = "scanner"
+BUY_TRIES = 3  # opportunities tried in one scan when the exchange refuses the better ones
 
 
 class MarketScanner:
@@ -40,6 +44,7 @@ class MarketScanner:
         self.policy, self.antihype = policy, antihype
         self.last_lists = ScanLists()
         self._cursors = Cursors(deps.store, NAME)
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
         self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
@@ -53,7 +58,7 @@ class MarketScanner:
         cycle = self._count_cycle()
         actions = await self._maybe_report(self.last_lists, len(symbols), cycle)
         if self.last_lists.buy_opportunities:
-            bought = await self._auto_buy(self.last_lists.buy_opportunities[0])
+            bought = await self._auto_buy(self.last_lists.buy_opportunities)
             if bought:
                 return actions + bought
         if scanner_buy_amount(view.free("USDT"), self.policy) is None:
@@ -113,21 +118,40 @@ class MarketScanner:
         await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)
         return 1
 
-    async def _auto_buy(self, best: PairScore) -> int:
+    async def _auto_buy(self, opportunities: Sequence[PairScore]) -> int:
+        """Buy the best opportunity the exchange accepts, trying at most `BUY_TRIES` of them.
+
+        The anti-hype multiplier scales the amount, then the cap and the minimum apply again.
+        """
+        bought: tuple[PairScore, Order, Decimal] | None = None
         async with self._funds.spending(NAME, "USDT"):
             view = await MarketView.load(self._exchange)
-            amount = scanner_buy_amount(view.free("USDT"), self.policy)
-            if amount is None or best.symbol not in view.rules:
-                return 0
-            try:
-                order = await self._orders.buy(view, best.symbol, amount, "scanner auto-buy")
-            except SkipSymbol as e:
-                log.warning("scanner: %s", e)
-                return 0
-        if isinstance(order, BelowMinimum):
+            for pair in opportunities[:BUY_TRIES]:
+                amount = scaled_buy_amount(view.free("USDT"), self.policy, pair.multiplier)
+                order = None if amount is None else await self._buy(view, pair.symbol, amount)
+                if order is not None and amount is not None:
+                    bought = pair, order, amount
+                    break
+        if bought is None:
             return 0
-        await self._notifier.send(f"buy.{best.symbol}", buy_text(best, order, amount), Level.ALERT)
+        pair, order, amount = bought
+        await self._notifier.send(f"buy.{pair.symbol}", buy_text(pair, order, amount), Level.ALERT)
         return 1
+
+    async def _buy(self, view: MarketView, symbol: str, amount: Decimal) -> Order | None:
+        """Market-buy `amount` of `symbol`; a refusal is warned about once and gives None."""
+        rules = view.rules.get(symbol)
+        if rules is None or not may_trade(rules, Side.BUY):
+            return None
+        try:
+            order = await self._orders.buy(view, symbol, amount, "scanner auto-buy")
+        except REFUSED as e:
+            await self._refusals.warn(symbol, e, "auto-buy")
+            return None
+        if isinstance(order, BelowMinimum):
+            await self._refusals.warn(symbol, order, "auto-buy")
+            return None
+        return order
 
 
 def scan_report(lists: ScanLists, scanned: int) -> str:

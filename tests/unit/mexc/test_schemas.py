@@ -1,10 +1,12 @@
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.unit.mexc.support import recorded, sample
 
+from adapters.fake import default_rules
 from adapters.mexc.schemas import (
     envelope_error,
     parse_account,
@@ -21,8 +23,10 @@ from adapters.mexc.schemas import (
     parse_tickers,
     parse_trade_fee,
 )
+from adapters.sandbox.render import exchange_info
 from mexcore.errors import ExchangeDataError
-from mexcore.values import OrderStatus, OrderType, Side, SymbolStatus
+from mexcore.trade_side import may_trade
+from mexcore.values import OrderStatus, OrderType, Side, SymbolStatus, TradeSide
 
 API_SYMBOLS = parse_symbol_list(recorded("/api/v3/defaultSymbols"))
 
@@ -208,3 +212,38 @@ def test_decimal_strings_round_trip_exactly_through_the_parsers(value: Decimal) 
     (fill,) = parse_fills([row])
     assert fill.price == value
     assert fill.qty == value
+
+
+def test_exchange_info_recorded_trade_side_type_1_allows_both_sides() -> None:
+    rules = parse_exchange_info(recorded("/api/v3/exchangeInfo"), None)
+    assert all(r.trade_side is TradeSide.ALL for r in rules.values())
+    assert may_trade(rules["METALUSDT"], Side.BUY)
+    assert may_trade(rules["METALUSDT"], Side.SELL)
+
+
+@pytest.mark.parametrize(("raw", "expected", "buy", "sell"), [
+    (1, TradeSide.ALL, True, True), ("1", TradeSide.ALL, True, True),
+    (2, TradeSide.BUY_ONLY, True, False), ("2", TradeSide.BUY_ONLY, True, False),
+    (3, TradeSide.SELL_ONLY, False, True), ("3", TradeSide.SELL_ONLY, False, True),
+    (4, TradeSide.NONE, False, False), (7, TradeSide.NONE, False, False),
+    ("close", TradeSide.NONE, False, False), (None, TradeSide.ALL, True, True)])
+def test_exchange_info_trade_side_type_decides_which_sides_may_trade(
+    raw: object, expected: TradeSide, buy: bool, sell: bool
+) -> None:
+    row = dict(recorded("/api/v3/exchangeInfo", "symbol=BTCUSDT")["symbols"][0])
+    row["isSpotTradingAllowed"] = True
+    if raw is None:
+        del row["tradeSideType"]  # the payloads before Aug 2024 had no such field
+    else:
+        row["tradeSideType"] = raw
+    rules = parse_exchange_info({"symbols": [row]}, None)["BTCUSDT"]
+    assert rules.trade_side is expected
+    assert (may_trade(rules, Side.BUY), may_trade(rules, Side.SELL)) == (buy, sell)
+    assert rules.tradeable is (expected is not TradeSide.NONE)
+
+
+@pytest.mark.parametrize("side", list(TradeSide))
+def test_the_sandbox_renders_trade_side_type_as_the_parser_reads_it(side: TradeSide) -> None:
+    rules = attrs.evolve(default_rules()["ADAUSDT"], trade_side=side)
+    info = exchange_info([rules], 0)
+    assert parse_exchange_info(info, None)["ADAUSDT"].trade_side is side
