@@ -7,7 +7,7 @@ the rate part (`RateGate`) is shared with the command bot's rate limiter (`ratel
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 
 import attrs
 
@@ -31,6 +31,7 @@ class RateGate:
     """Telegram's limits for one bot: per chat, overall, and the pause a 429 asks for.
 
     A send is counted when it starts (`take`), so two senders sharing the gate never both go.
+    A command reply waiting for a chat (`claim`) goes before the notifications to that chat.
     """
 
     def __init__(self, per_chat_interval_s: float = 1.0, global_per_second: int = 30) -> None:
@@ -38,6 +39,7 @@ class RateGate:
         self._global_per_second = global_per_second
         self._chat_ready_ms: dict[int, int] = {}
         self._recent_sends: deque[int] = deque()
+        self._claims: Counter[int] = Counter()
         self.paused_until_ms = 0
 
     @classmethod
@@ -55,6 +57,23 @@ class RateGate:
     def chat_ready_ms(self, chat_id: int) -> int:
         """Return when the chat may get its next message."""
         return self._chat_ready_ms.get(chat_id, 0)
+
+    def notice_ready_ms(self, chat_id: int, now_ms: int) -> int:
+        """Return when a notification may go to the chat: never while a reply waits for it."""
+        ready_ms = self.chat_ready_ms(chat_id)
+        if self._claims[chat_id] > 0:
+            ready_ms = max(ready_ms, now_ms + max(self._per_chat_ms, 1))
+        return ready_ms
+
+    def claim(self, chat_id: int) -> None:
+        """Mark a command reply waiting for the chat (notifications to it step aside)."""
+        self._claims[chat_id] += 1
+
+    def release(self, chat_id: int) -> None:
+        """End a `claim`: the reply went (or gave up)."""
+        self._claims[chat_id] -= 1
+        if self._claims[chat_id] <= 0:
+            del self._claims[chat_id]
 
     def take(self, chat_id: int | None, now_ms: int) -> None:
         """Count a send starting now: the chat's and the overall windows move on."""
@@ -145,7 +164,7 @@ class Outbox:
         best: Envelope | None = None
         soonest = -1
         for envelope in self._queue:
-            ready_ms = self.gate.chat_ready_ms(envelope.chat_id)
+            ready_ms = self.gate.notice_ready_ms(envelope.chat_id, now_ms)
             if ready_ms <= now_ms and (best is None or (envelope.is_alert and not best.is_alert)):
                 best = envelope
             elif ready_ms > now_ms and (soonest < 0 or ready_ms - now_ms < soonest):

@@ -2,7 +2,9 @@
 is waited out (`retry_after`) and sent again, so no reply, edit or button answer is dropped.
 
 python-telegram-bot hands every request but getUpdates to `process_request`. Requests to one
-chat go one at a time, in the order they were made, so a refused reply cannot be overtaken.
+chat go one at a time, in the order they were made, so a refused reply cannot be overtaken;
+while one waits, the notifier's messages to that chat step aside (a reply is what the user
+is waiting for).
 """
 
 from __future__ import annotations
@@ -90,8 +92,12 @@ class GateRateLimiter(BaseRateLimiter[None]):
         if chat_id is None:
             yield
             return
-        async with self._chat_locks.setdefault(chat_id, asyncio.Lock()):
-            yield
+        self._gate.claim(chat_id)
+        try:
+            async with self._chat_locks.setdefault(chat_id, asyncio.Lock()):
+                yield
+        finally:
+            self._gate.release(chat_id)
 
     async def _wait_for_gate(self, chat_id: int | None) -> None:
         while (wait_ms := self._gate.wait_ms(chat_id, self._clock.now_ms())) > 0:

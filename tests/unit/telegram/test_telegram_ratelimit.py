@@ -142,3 +142,19 @@ async def test_closing_makes_a_waiting_request_give_up_unsent() -> None:
     with pytest.raises(BotStopping):
         await waiting
     assert api.sent == []
+
+
+def test_notifications_to_a_chat_step_aside_while_a_command_reply_waits_for_it() -> None:
+    outbox = Outbox(OutboxLimits())
+    outbox.put(Envelope(1, "pnl", Level.ALERT, "to the busy chat"))
+    outbox.put(Envelope(2, "pnl", Level.ALERT, "to another chat"))
+    outbox.gate.claim(1)
+
+    taken, _ = outbox.next_due(T0)
+    waiting = outbox.next_due(T0)
+    outbox.gate.release(1)
+    after, _ = outbox.next_due(T0 + 1000)
+
+    assert (taken.chat_id if taken else None) == 2
+    assert waiting == (None, 1000)
+    assert (after.chat_id if after else None) == 1
