@@ -75,7 +75,7 @@ async def test_a_reply_is_resent_only_after_retry_after(
     assert clock.now_ms() - start_ms >= 5000
 
 
-async def test_a_long_reply_split_in_parts_survives_429_on_every_other_part(
+async def test_a_long_reply_split_in_parts_survives_429_on_its_later_parts(
     server: FakeTelegramServer, bot: App, panel: StaticControlPanel
 ) -> None:
     panel.config = "\n".join(f"key_{i} = {i}" for i in range(900))
