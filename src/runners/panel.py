@@ -14,6 +14,7 @@ from adapters.telegram.panel import (
     OrdersView,
     PnlView,
     PortfolioView,
+    PriceHistory,
     Purchase,
     RunnerStatus,
     UnknownAssetError,
@@ -33,6 +34,7 @@ from runners.summary import positions_by_symbol
 
 MANUAL = "telegram"
 RECENT = 20
+BTC_MARKETS = ("BTCUSDT", "BTCUSDC")
 
 
 class ServicePanel:
@@ -154,6 +156,14 @@ class ServicePanel:
     async def portfolio_snapshots(self) -> Sequence[PortfolioSnapshot]:
         """Return the stored portfolio snapshots, oldest first."""
         return list(self._deps.store.snapshots())
+
+    async def btc_price_history(self) -> PriceHistory:
+        """Return the last 24 hourly candles of BTCUSDT (else BTCUSDC); none if neither is."""
+        rules = await self._deps.exchange.symbol_rules()
+        symbol = next((s for s in BTC_MARKETS if s in rules), None)
+        if symbol is None:
+            return PriceHistory(BTC_MARKETS[0])
+        return PriceHistory(symbol, await self._deps.exchange.candles(symbol, "60m", 24))
 
 
 def _plan_lines(plan: object) -> list[str]:

@@ -53,8 +53,9 @@ async def telegram_running(
         return
     await notifier.start()
     panel = ServicePanel(deps, config, loops, config_text)
+    settings = BotSettings(rate_gate=notifier.outbox.gate)  # one budget: Telegram's is per bot
     app = build_application(secrets.telegram_bot_token, config.telegram.base_url,
-                            secrets.telegram_chat_ids, panel, SystemClock(), BotSettings())
+                            secrets.telegram_chat_ids, panel, SystemClock(), settings)
     started = await _start(app)
     try:
         yield

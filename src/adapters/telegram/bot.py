@@ -16,6 +16,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
@@ -23,7 +24,9 @@ from telegram.ext import (
 
 from adapters.telegram.commands import COMMANDS, BotCommands, on_error
 from adapters.telegram.notifier import quiet_http_logs
+from adapters.telegram.outbox import RateGate
 from adapters.telegram.panel import ControlPanel
+from adapters.telegram.ratelimit import GateRateLimiter
 from mexcore.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -36,13 +39,16 @@ class BotSettings:
     """Options of the command bot. `user_ids` None: the allowed users are the chat ids.
 
     An update is answered only when its chat is allowed and its user is allowed; in a private
-    chat the chat id is the user's id, so listing your own id is enough.
+    chat the chat id is the user's id, so listing your own id is enough. `rate_gate` is the
+    notifier's (`notifier.outbox.gate`), so commands and notifications share Telegram's limits;
+    None: the bot gets a gate of its own.
     """
 
     base_file_url: str | None = None
     user_ids: frozenset[int] | None = attrs.field(default=None)
     confirm_ttl_s: float = 60.0
     panel_timeout_s: float = 5.0
+    rate_gate: RateGate | None = attrs.field(default=None, eq=False)
 
 
 def file_url_for(base_url: str) -> str:
@@ -60,15 +66,21 @@ def build_application(
     clock: Clock,
     settings: BotSettings | None = None,
 ) -> App:
-    """Build the Application: allow-list guard, every command, confirmation buttons."""
+    """Build the Application: allow-list guard, every command, confirmation buttons.
+
+    Every Bot API call of the commands goes through a `GateRateLimiter`: paced to Telegram's
+    limits and sent again after a 429's retry_after.
+    """
     settings = settings or BotSettings()
     quiet_http_logs()
+    limiter = GateRateLimiter(settings.rate_gate or RateGate(), clock)
     app: App = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .base_file_url(settings.base_file_url or file_url_for(base_url))
         .concurrent_updates(True)
+        .rate_limiter(limiter)
         .build()
     )
     chats = frozenset(chat_ids)
@@ -102,9 +114,15 @@ async def start_bot(app: App, poll_interval_s: float = 0.0, poll_timeout_s: floa
 
 
 async def stop_bot(app: App) -> None:
-    """Stop polling and handling, then release the HTTP connections."""
+    """Stop polling and handling, then release the HTTP connections.
+
+    Replies still waiting for Telegram's limits (a long retry_after) are given up.
+    """
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
+    limiter = app.bot.rate_limiter if isinstance(app.bot, ExtBot) else None
+    if isinstance(limiter, GateRateLimiter):
+        limiter.close()
     if app.running:
         await app.stop()
     await app.shutdown()

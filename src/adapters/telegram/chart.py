@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from mexcore.money import format_decimal
-from mexcore.values import PortfolioSnapshot
+from mexcore.values import Candle, PortfolioSnapshot
 
 _TOP_ASSETS = 4
 _CENT = Decimal("0.01")
@@ -34,12 +35,35 @@ def render_portfolio_chart(snapshots: Sequence[PortfolioSnapshot], title: str = 
     last = ordered[-1].total_value.quantize(_CENT)
     axes.set_title(title or f"Portfolio value (USDT) — now {format_decimal(last)}")
     axes.set_ylabel("USDT")
+    _finish(figure, axes)
+    return _png(figure)
+
+
+def render_price_chart(symbol: str, candles: Sequence[Candle]) -> bytes:
+    """Return a PNG of a market's closing prices over time; needs ≥ 1 candle."""
+    if not candles:
+        raise ValueError(f"no candles of {symbol} to chart")
+    ordered = sorted(candles, key=lambda c: c.open_time_ms)
+    times = np.array([c.open_time_ms for c in ordered], dtype="datetime64[ms]")
+    figure = Figure(figsize=(8, 4), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.plot(times, [c.close_float for c in ordered], label=symbol, linewidth=2)
+    axes.set_title(f"{symbol} price — now {format_decimal(ordered[-1].close)}")
+    _finish(figure, axes)
+    return _png(figure)
+
+
+def _finish(figure: Figure, axes: Axes) -> None:
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.grid(visible=True, alpha=0.3)
     axes.legend(loc="best", fontsize="small")
     figure.tight_layout()
+
+
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

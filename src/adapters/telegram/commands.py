@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from adapters.telegram import views
-from adapters.telegram.chart import render_portfolio_chart
+from adapters.telegram.chart_answer import ChartAnswer
 from adapters.telegram.confirm import Confirmations, PendingAction
 from adapters.telegram.markup import esc, split_html
 from adapters.telegram.panel import ControlPanel, UnknownAssetError, UnknownRunnerError
@@ -119,13 +119,11 @@ class BotCommands:
         await self._ask_to_confirm(update, PendingKind.REBALANCE, None, question)
 
     async def cmd_chart(self, update: Update, context: Context) -> None:
-        snapshots = await self._ask(self._panel.portfolio_snapshots())
         message = update.effective_message
-        if len(snapshots) < 2 or message is None:
-            await _reply(update, "Not enough portfolio history for a chart yet.")
+        if message is None:
             return
-        png = await asyncio.to_thread(render_portfolio_chart, list(snapshots))
-        await message.reply_photo(png, caption=f"{len(snapshots)} snapshots")
+        png, caption = await ChartAnswer(self._panel, self._clock, self._timeout_s).picture()
+        await message.reply_photo(png, caption=caption)
 
     async def cmd_config(self, update: Update, context: Context) -> None:
         await _reply(update, views.format_config(await self._ask(self._panel.config_text())))

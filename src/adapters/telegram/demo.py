@@ -13,17 +13,18 @@ from adapters.telegram.panel import (
     OrdersView,
     PnlView,
     PortfolioView,
+    PriceHistory,
     Purchase,
     RunnerStatus,
     StaticControlPanel,
 )
-from mexcore.values import Fill, Order, OrderStatus, OrderType, PortfolioSnapshot, Side
+from mexcore.values import Candle, Fill, Order, OrderStatus, OrderType, PortfolioSnapshot, Side
 
 RUNNERS = ("scanner", "balance_monitor", "pnl_monitor", "alts_monitor", "balancer_5050")
 
 
 def demo_panel(now_ms: int) -> StaticControlPanel:
-    """Return a panel of five runners, a BTC/ETH/alts portfolio, orders and 48 h of snapshots."""
+    """Return five runners, a BTC/ETH/alts portfolio, orders, 48 h of snapshots and BTC candles."""
     panel = StaticControlPanel(
         statuses=[_status(name, now_ms, index) for index, name in enumerate(RUNNERS)],
         portfolio=_portfolio(),
@@ -37,6 +38,7 @@ def demo_panel(now_ms: int) -> StaticControlPanel:
         orders=_orders(now_ms),
         snapshots=_snapshots(now_ms),
     )
+    panel.btc_history = PriceHistory("BTCUSDT", _btc_candles(now_ms))
     panel.config = 'mode = "sim"\n[telegram]\nbase_url = "https://api.telegram.org/bot"\n'
     panel.version_text = "mexbot 0.1.0 (demo)"
     return panel
@@ -101,3 +103,15 @@ def _snapshots(now_ms: int) -> list[PortfolioSnapshot]:
             )
         )
     return snapshots
+
+
+def _btc_candles(now_ms: int) -> list[Candle]:
+    hour_ms = 3_600_000
+    candles = []
+    for hour in range(24):
+        close = Decimal(61000) + Decimal((hour * 37) % 500)
+        candles.append(
+            Candle(now_ms - (24 - hour) * hour_ms, close - 20, close + 40, close - 60, close,
+                   Decimal("12.5"))
+        )  # fmt: skip
+    return candles

@@ -14,7 +14,7 @@ from typing import Protocol
 import attrs
 
 from mexcore.money import ZERO
-from mexcore.values import Fill, Order, PortfolioSnapshot, money, optional_money
+from mexcore.values import Candle, Fill, Order, PortfolioSnapshot, money, optional_money
 
 
 def _holdings(items: Iterable[Holding]) -> tuple[Holding, ...]:
@@ -42,6 +42,10 @@ def _orders(items: Iterable[Order]) -> tuple[Order, ...]:
 
 
 def _fills(items: Iterable[Fill]) -> tuple[Fill, ...]:
+    return tuple(items)
+
+
+def _candles(items: Iterable[Candle]) -> tuple[Candle, ...]:
     return tuple(items)
 
 
@@ -152,6 +156,14 @@ class OrdersView:
     recent_fills: tuple[Fill, ...] = attrs.field(default=(), converter=_fills)
 
 
+@attrs.frozen
+class PriceHistory:
+    """Recent candles of one market, oldest first: what /chart shows without portfolio history."""
+
+    symbol: str
+    candles: tuple[Candle, ...] = attrs.field(default=(), converter=_candles)
+
+
 class ControlPanel(Protocol):
     """The running bot as the Telegram commands see it. Every read should answer fast."""
 
@@ -192,6 +204,10 @@ class ControlPanel(Protocol):
 
     async def portfolio_snapshots(self) -> Sequence[PortfolioSnapshot]: ...
 
+    async def btc_price_history(self) -> PriceHistory:
+        """Return BTC's recent candles from the exchange (empty if it has no BTC market)."""
+        ...
+
 
 class StaticControlPanel:
     """A ControlPanel over plain data; pausing flips flags, selling only records the call."""
@@ -211,6 +227,7 @@ class StaticControlPanel:
         self.autobuy_view = autobuy or AutobuyView()
         self.orders_view = orders or OrdersView()
         self.snapshots = list(snapshots)
+        self.btc_history = PriceHistory("BTCUSDT")
         self.config = "mode = sim"
         self.version_text = "mexbot (static panel)"
         self.sold: list[str] = []
@@ -268,6 +285,10 @@ class StaticControlPanel:
     async def portfolio_snapshots(self) -> Sequence[PortfolioSnapshot]:
         """Return the snapshots given, oldest first."""
         return list(self.snapshots)
+
+    async def btc_price_history(self) -> PriceHistory:
+        """Return the BTC candles given."""
+        return self.btc_history
 
     def _set_paused(self, runner: str | None, paused: bool) -> list[str]:
         if runner is not None and runner not in self.runner_statuses:

@@ -79,16 +79,6 @@ async def test_chart_answers_with_a_png(server: FakeTelegramServer, bot: App) ->
     assert photo.chat_id == CHAT
 
 
-async def test_chart_without_history_says_so(
-    server: FakeTelegramServer, bot: App, panel: StaticControlPanel
-) -> None:
-    panel.snapshots.clear()
-
-    reply = await ask(server, "/chart")
-
-    assert "Not enough portfolio history" in reply.text
-
-
 async def test_a_stranger_gets_no_answer(server: FakeTelegramServer, bot: App) -> None:
     server.send_text(OTHER_CHAT, "/status")
     await ask(server, "/version")
