@@ -65,6 +65,9 @@ def mexc_interval(symbol: str, interval: str) -> str:
     return interval
 
 
+FEE_TTL_MS = 3_600_000  # an account's rates change with its VIP level or a promotion: rarely
+
+
 class MexcExchange:
     """The `Exchange` port on MEXC: signed, paced, retried where safe, errors typed.
 
@@ -79,6 +82,7 @@ class MexcExchange:
         self._orders = MexcOrders(self.http, repost_when_absent=self.settings.repost_when_absent)
         self._rules: Mapping[str, SymbolRules] | None = None
         self._rules_at_ms = 0
+        self._fees: dict[str, tuple[int, Fees]] = {}
 
     async def server_time_ms(self) -> int:
         """Return MEXC's clock (and resync the offset used for signing)."""
@@ -171,6 +175,12 @@ class MexcExchange:
         return await FillPager(self.http, symbol).read(since_ms)
 
     async def trade_fees(self, symbol: str) -> Fees:
-        """Return this account's maker/taker fee on `symbol`."""
+        """Return this account's maker/taker fee on `symbol`, read once an hour (weight 20)."""
+        now = self.http.clock.now_ms()
+        cached = self._fees.get(symbol)
+        if cached is not None and now - cached[0] < FEE_TTL_MS:
+            return cached[1]
         data = await self.http.signed_read(TRADE_FEE, [("symbol", symbol)], symbol=symbol)
-        return parse_trade_fee(data)
+        fees = parse_trade_fee(data)
+        self._fees[symbol] = (now, fees)
+        return fees
