@@ -53,7 +53,12 @@ class Exchange(Protocol):
 
     async def open_orders(self, symbol: str | None = None) -> Sequence[Order]: ...
 
-    async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]: ...
+    async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]:
+        """Return the fills from `since_ms` on, oldest first, or only their oldest part.
+
+        A part is complete up to the millisecond of its newest fill: read on from the next one.
+        """
+        ...
 
     async def trade_fees(self, symbol: str) -> Fees: ...
 

@@ -124,6 +124,8 @@ class MatchingEngine:
             notional = request.price * (request.quantity or ZERO)
         else:
             notional = sum((t.price * t.qty for t in trades), ZERO)
+        if request.type is OrderType.LIMIT_MAKER:  # post-only: it can only pay the maker fee
+            return notional * (ONE + rules.maker_fee)
         return notional * (ONE + max(rules.taker_fee, rules.maker_fee))
 
     def _hold(self, state: OrderState, amount: Decimal) -> None:

@@ -30,6 +30,7 @@ from mexcore.values import (
 
 T = TypeVar("T")
 FILL_HISTORY_MS = 30 * 24 * 3600 * 1000  # myTrades only reaches back one month
+FILL_PAGE = 100  # myTrades answers at most 100 rows; None in `fill_page` answers all
 
 
 class FakeExchange:
@@ -62,6 +63,7 @@ class FakeExchange:
         self._fills_seen = 0
         self._fills_sorted: list[Fill] = []
         self._fills_by_symbol: dict[str, list[Fill]] = {}
+        self.fill_page: int | None = FILL_PAGE
 
     @property
     def faults(self) -> Faults:
@@ -197,13 +199,28 @@ class FakeExchange:
         ]
 
     async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]:
-        """Return the fills of `symbol` since `since_ms` (30 days at most), oldest first."""
+        """Return the oldest fills of `symbol` since `since_ms` (30 days at most), a page.
+
+        Like the port's MEXC adapter, at most `fill_page` fills and then the rest of the
+        last millisecond: a caller reads on from that millisecond + 1.
+        """
+        fills = await self.trade_history(symbol, since_ms)
+        if self.fill_page is None or len(fills) <= self.fill_page:
+            return fills
+        last = fills[self.fill_page - 1].time_ms
+        return fills[:bisect.bisect_right(fills, last, key=_fill_time)]
+
+    async def trade_history(self, symbol: str, since_ms: int | None = None,
+                            until_ms: int | None = None) -> list[Fill]:
+        """Return every fill of `symbol` from `since_ms` to `until_ms` (30 days at most)."""
         await self._enter("myTrades")
         self.engine.rules_for(symbol)
         oldest = max(since_ms or 0, self.clock.now_ms() - FILL_HISTORY_MS)
         self._index_fills()
         fills = self._fills_by_symbol.get(symbol, [])
-        return fills[bisect.bisect_left(fills, oldest, key=_fill_time):]
+        end = len(fills) if until_ms is None else bisect.bisect_right(fills, until_ms,
+                                                                        key=_fill_time)
+        return fills[bisect.bisect_left(fills, oldest, key=_fill_time):end]
 
     async def trade_fees(self, symbol: str) -> Fees:
         """Return the maker and taker rates of `symbol`."""

@@ -17,9 +17,6 @@ from adapters.mexc.constants import (
     KLINE_INTERVALS,
     KLINES,
     MAX_KLINES,
-    MY_TRADES,
-    MY_TRADES_HISTORY_MS,
-    MY_TRADES_PAGE,
     SELF_SYMBOLS,
     TICKER_24H,
     TRADE_FEE,
@@ -32,13 +29,13 @@ from adapters.mexc.schemas import (
     parse_account,
     parse_depth,
     parse_exchange_info,
-    parse_fills,
     parse_klines,
     parse_symbol_list,
     parse_tickers,
     parse_trade_fee,
 )
 from adapters.mexc.settings import Credentials, MexcSettings
+from adapters.mexc.trades import FillPager
 from mexcore.errors import MexbotError, SkipSymbol
 from mexcore.ports import Clock
 from mexcore.values import (
@@ -68,16 +65,7 @@ def mexc_interval(symbol: str, interval: str) -> str:
     return interval
 
 
-MAX_FILL_PAGES = 100
-
-
-def _must_split(page: Sequence[Fill], low: int, high: int | None) -> bool:
-    """A full page of a window wider than 1 ms is split, unless MEXC ignored the window.
-
-    The first window has no end (MEXC's clock may run ahead of ours): only its start counts.
-    """
-    inside = all(low <= f.time_ms and (high is None or f.time_ms <= high) for f in page)
-    return len(page) >= MY_TRADES_PAGE and (high is None or high > low) and inside
+FEE_TTL_MS = 3_600_000  # an account's rates change with its VIP level or a promotion: rarely
 
 
 class MexcExchange:
@@ -94,6 +82,7 @@ class MexcExchange:
         self._orders = MexcOrders(self.http, repost_when_absent=self.settings.repost_when_absent)
         self._rules: Mapping[str, SymbolRules] | None = None
         self._rules_at_ms = 0
+        self._fees: dict[str, tuple[int, Fees]] = {}
 
     async def server_time_ms(self) -> int:
         """Return MEXC's clock (and resync the offset used for signing)."""
@@ -181,36 +170,17 @@ class MexcExchange:
     async def my_fills(self, symbol: str, since_ms: int | None = None) -> Sequence[Fill]:
         """Return the account's fills on `symbol` since `since_ms` (MEXC keeps 30 days).
 
-        myTrades answers ≤ 100 rows a call: a full page splits its time window in two. The
-        first call gives only `startTime`, so fills stamped ahead of our clock still come.
+        Paged by `FillPager`: complete up to the newest fill returned, even when it stops.
         """
-        end = await self.http.server_now_ms()
-        start = max(since_ms or 0, end - MY_TRADES_HISTORY_MS + 60_000)
-        fills: dict[str, Fill] = {}
-        windows: list[tuple[int, int | None]] = [(start, None)]
-        pages = 0
-        while windows and pages < MAX_FILL_PAGES:
-            low, high = windows.pop()
-            page = await self._fills_page(symbol, low, high)
-            pages += 1
-            fills.update((f.trade_id, f) for f in page)
-            if _must_split(page, low, high):
-                top = high if high is not None else max(end, *(f.time_ms for f in page))
-                middle = (low + top) // 2
-                windows += [(middle + 1, top), (low, middle)]
-        if windows:
-            log.warning("%s: stopped paging myTrades after %d pages", symbol, pages)
-        kept = (f for f in fills.values() if since_ms is None or f.time_ms >= since_ms)
-        return sorted(kept, key=lambda f: (f.time_ms, f.trade_id))
-
-    async def _fills_page(self, symbol: str, start_ms: int, end_ms: int | None) -> list[Fill]:
-        params = [("symbol", symbol), ("startTime", str(start_ms))]
-        if end_ms is not None:
-            params.append(("endTime", str(end_ms)))
-        params.append(("limit", str(MY_TRADES_PAGE)))
-        return parse_fills(await self.http.signed_read(MY_TRADES, params, symbol=symbol))
+        return await FillPager(self.http, symbol).read(since_ms)
 
     async def trade_fees(self, symbol: str) -> Fees:
-        """Return this account's maker/taker fee on `symbol`."""
+        """Return this account's maker/taker fee on `symbol`, read once an hour (weight 20)."""
+        now = self.http.clock.now_ms()
+        cached = self._fees.get(symbol)
+        if cached is not None and now - cached[0] < FEE_TTL_MS:
+            return cached[1]
         data = await self.http.signed_read(TRADE_FEE, [("symbol", symbol)], symbol=symbol)
-        return parse_trade_fee(data)
+        fees = parse_trade_fee(data)
+        self._fees[symbol] = (now, fees)
+        return fees

@@ -132,9 +132,16 @@ def parse_symbol_rules(row: Any, api_symbols: frozenset[str] | None) -> SymbolRu
         api_tradeable=allowed and (api_symbols is None or name in api_symbols),
         status=_STATUS.get(str(row.get("status")), SymbolStatus.OFFLINE),
         maker_fee=opt_dec(row, "makerCommission", what) or ZERO,
-        taker_fee=opt_dec(row, "takerCommission", what) or Decimal("0.001"),
+        taker_fee=_or(opt_dec(row, "takerCommission", what), UNKNOWN_TAKER_FEE),
         trade_side=_trade_side(row.get("tradeSideType")),
     )
+
+
+UNKNOWN_TAKER_FEE = Decimal("0.001")  # SPEC 1.9: 0.1 % when exchangeInfo gives no rate
+
+
+def _or(value: Decimal | None, default: Decimal) -> Decimal:
+    return default if value is None else value  # a zero is a rate, not "unknown"
 
 
 def _trade_side(value: Any) -> TradeSide:

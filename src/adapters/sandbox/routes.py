@@ -246,10 +246,9 @@ async def my_trades(call: Call) -> Body:
     start, end = call.integer("startTime"), call.integer("endTime")
     order_id = call.params.get("orderId")
     limit = max(1, min(call.integer("limit", MY_TRADES_PAGE) or MY_TRADES_PAGE, MY_TRADES_PAGE))
-    fills = await call.exchange.my_fills(symbol, start)
-    rows = [f for f in fills if (end is None or f.time_ms <= end)
-            and (order_id is None or f.order_id == order_id)]
-    return [render.trade(f) for f in rows[:limit]]
+    fills = await call.exchange.trade_history(symbol, start, end)
+    rows = [f for f in fills if order_id is None or f.order_id == order_id]
+    return [render.trade(f) for f in rows[:limit]]  # the oldest rows of a fuller window
 
 
 async def trade_fee(call: Call) -> Body:

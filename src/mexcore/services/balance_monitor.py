@@ -25,6 +25,7 @@ from mexcore.ports import Level
 from mexcore.pricing import MAKER_BOOK_LEVELS, maker_buy_price
 from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
+from mexcore.services.fees import with_account_fees
 from mexcore.services.maker_orders import MakerBuyer, MakerMiss, MakerResult
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders, went_through
@@ -151,6 +152,7 @@ class BalanceMonitor:
             return 0
         required = self.policy.min_balance + self.policy.reserve
         balances = {"USDC": view.free("USDC"), "USDT": view.free("USDT")}
+        rules = await with_account_fees(self._deps.exchange, rules)
         top_up = plan_usdc_top_up(required, balances, price, rules)
         if isinstance(top_up, Skip):
             return 0
