@@ -152,14 +152,19 @@ class MexcHttp:
         endpoint = f"{method} {path}"
         weight = 1 if path == TICKER_24H and params else WEIGHTS.get(endpoint, 1)
         is_order = endpoint in ORDER_ENDPOINTS
-        await self.limiter.acquire(endpoint, weight, is_order=is_order)
-        url, headers = await self._prepare(method, path, params, signed)
-        started = time.monotonic()
+        permit = await self.limiter.acquire(endpoint, weight, is_order=is_order)
         try:
+            if signed and self._offset_ms is None:
+                await self.sync_time()
+            await self.limiter.wait_pause()  # a 429 may have come since this call was let in
+            url, headers = await self._prepare(method, path, params, signed)
+            started = time.monotonic()
             response = await self._client.request(method, url, headers=headers)
         except httpx.TransportError as e:
             raise NetworkError(f"MEXC {endpoint}: {type(e).__name__}: "
                                f"{self._redact(str(e)) or 'no detail'}") from None
+        finally:
+            self.limiter.settle(permit)
         log.debug("%s -> %d in %.0f ms", endpoint, response.status_code,
                   (time.monotonic() - started) * 1000)
         return await self._decode(response, endpoint, symbol, is_order)
@@ -182,7 +187,9 @@ class MexcHttp:
                       is_order: bool) -> Any:
         status = response.status_code
         if status in (418, 429):
-            pause = self.limiter.backoff(parse_retry_after(response.headers.get("Retry-After")))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"),
+                                            self.clock.now_ms())
+            pause = self.limiter.backoff(retry_after, banned=status == 418)
             log.warning("%s: MEXC rate limit (HTTP %d); pausing %.1f s", endpoint, status, pause)
             raise RateLimited(f"MEXC rate limit (HTTP {status}) on {endpoint}",
                               retry_after_s=pause)

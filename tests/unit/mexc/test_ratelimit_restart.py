@@ -1,0 +1,116 @@
+"""The limiter keeps a margin, counts a call until its answer, and survives a restart."""
+
+from pathlib import Path
+
+import pytest
+from tests.unit.mexc.support import SteppingClock
+
+from adapters.mexc.ratelimit import RateLimited, RateLimiter
+from adapters.mexc.usage import UsageFile
+
+TICKERS = "GET /api/v3/ticker/24hr"
+
+
+def _limiter(clock: SteppingClock, state_dir: Path, **budgets: float) -> RateLimiter:
+    return RateLimiter(clock=clock, usage=UsageFile.in_dir(state_dir, clock), **budgets)
+
+
+async def _calls(limiter: RateLimiter, count: int, endpoint: str = TICKERS,
+                 weight: int = 40) -> None:
+    for _ in range(count):
+        limiter.settle(await limiter.acquire(endpoint, weight))
+
+
+async def test_the_default_budgets_keep_a_margin_below_mexc_limits() -> None:
+    clock = SteppingClock()
+    limiter = RateLimiter(clock=clock)
+    times = []
+    for _ in range(40):
+        limiter.settle(await limiter.acquire(TICKERS, 40))
+        times.append(clock.now)
+    assert max(40 * sum(1 for u in times if t <= u < t + 10_000) for t in times) <= 400
+    assert limiter.requests_per_s <= 15
+    assert limiter.orders_per_s <= 10
+
+
+async def test_a_call_counts_from_its_answer_so_a_slow_answer_delays_the_next_window() -> None:
+    clock = SteppingClock()
+    limiter = RateLimiter(clock=clock, endpoint_weight=40)
+    first = await limiter.acquire(TICKERS, 40)
+    clock.now += 3_000  # the first answer takes 3 s: MEXC may have counted it only now
+    limiter.settle(first)
+    clock.now += 7_500  # 10.5 s after it was let through, 7.5 s after its answer
+    start = clock.now
+    await limiter.acquire(TICKERS, 40)
+    assert clock.now - start >= 2_500
+
+
+async def test_a_call_in_flight_counts_against_the_budget_before_its_answer() -> None:
+    clock = SteppingClock()
+    limiter = RateLimiter(clock=clock, endpoint_weight=80)
+    await limiter.acquire(TICKERS, 40)
+    await limiter.acquire(TICKERS, 40)  # neither answered yet
+    start = clock.now
+    await limiter.acquire(TICKERS, 40)
+    assert clock.now - start >= 10_000
+
+
+async def test_a_restarted_limiter_on_the_same_file_starts_with_what_is_left(
+        tmp_path: Path) -> None:
+    clock = SteppingClock()
+    first = clock.now
+    await _calls(_limiter(clock, tmp_path), 10)  # 400 weight: the whole budget
+    clock.now += 2_000
+    restarted = _limiter(clock, tmp_path)
+    await _calls(restarted, 1)
+    assert clock.now - first >= 10_000  # until the first of the old calls leaves the window
+
+
+async def test_usage_older_than_the_window_is_forgotten_and_the_file_stays_small(
+        tmp_path: Path) -> None:
+    clock = SteppingClock()
+    await _calls(_limiter(clock, tmp_path), 10)
+    clock.now += 10_001
+    clock.sleeps.clear()
+    restarted = _limiter(clock, tmp_path)
+    await _calls(restarted, 1)
+    assert clock.sleeps == []
+    assert len((tmp_path / "mexc-usage.log").read_text().splitlines()) == 1
+
+
+async def test_a_429_pause_outlives_the_process(tmp_path: Path) -> None:
+    clock = SteppingClock()
+    _limiter(clock, tmp_path).backoff(20.0)
+    clock.now += 5_000
+    restarted = _limiter(clock, tmp_path)
+    start = clock.now
+    await _calls(restarted, 1, "GET /api/v3/depth", 1)
+    assert clock.now - start >= 15_000
+
+
+async def test_a_long_ban_from_before_the_restart_is_refused_without_sending(
+        tmp_path: Path) -> None:
+    clock = SteppingClock()
+    _limiter(clock, tmp_path).backoff(None, banned=True)
+    with pytest.raises(RateLimited) as caught:
+        await _limiter(clock, tmp_path, max_wait_s=30).acquire("GET /api/v3/depth")
+    assert caught.value.retry_after_s == pytest.approx(120)
+
+
+async def test_a_torn_or_foreign_usage_file_is_read_as_far_as_it_makes_sense(
+        tmp_path: Path) -> None:
+    clock = SteppingClock()
+    (tmp_path / "mexc-usage.log").write_text(
+        f"garbage\nU {clock.now} 400 0 {TICKERS}\nU 12 x 0 GET /x\nP\nU {clock.now}")
+    start = clock.now
+    await _calls(_limiter(clock, tmp_path), 1)
+    assert clock.now - start >= 10_000
+
+
+async def test_an_unwritable_state_dir_does_not_stop_requests(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    clock = SteppingClock()
+    limiter = _limiter(clock, blocker / "state")
+    await _calls(limiter, 3, "GET /api/v3/depth", 1)
+    assert clock.sleeps == []
