@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -26,6 +27,7 @@ from adapters.mexc.ratelimit import RateLimited, RateLimiter
 from adapters.mexc.schemas import envelope_error, parse_json, parse_server_time
 from adapters.mexc.settings import Credentials, MexcSettings
 from adapters.mexc.signing import encode_query, signed_query
+from adapters.mexc.usage import UsageFile
 from mexcore.errors import ExchangeDataError, MexbotError, OrderNotFound
 from mexcore.ports import Clock
 
@@ -44,6 +46,18 @@ class WallClock:
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds` of real time."""
         await asyncio.sleep(seconds)
+
+
+def limiter_for(settings: MexcSettings, state_dir: Path | str | None = None) -> RateLimiter:
+    """Return the limiter of `settings`; with `state_dir`, one whose count survives restarts.
+
+    Give every MEXC adapter of a process the same limiter: a 429 then pauses them all.
+    """
+    usage = UsageFile.in_dir(state_dir, WallClock()) if state_dir is not None else None
+    return RateLimiter(
+        requests_per_s=settings.max_requests_per_s, orders_per_s=settings.max_orders_per_s,
+        endpoint_weight=settings.max_endpoint_weight, max_wait_s=settings.max_wait_s,
+        usage=usage)
 
 
 class _RedactUrls(logging.Filter):
@@ -86,9 +100,7 @@ class MexcHttp:
                  limiter: RateLimiter | None = None) -> None:
         self.settings = settings
         self.clock: Clock = clock or WallClock()
-        self.limiter = limiter or RateLimiter(
-            requests_per_s=settings.max_requests_per_s, orders_per_s=settings.max_orders_per_s,
-            max_wait_s=settings.max_wait_s)
+        self.limiter = limiter or limiter_for(settings)
         for endpoint, per_s in PER_SECOND_CAPS.items():
             self.limiter.set_per_second_cap(endpoint, per_s)
         self._client = client

@@ -46,6 +46,8 @@ MEXC_ORDERS_PER_S: Final = 12  # order + cancel, shared
 SAFE_ENDPOINT_WEIGHT: Final = 400  # 80 %
 SAFE_REQUESTS_PER_S: Final = 15.0  # 75 %
 SAFE_ORDERS_PER_S: Final = 10.0  # 83 %
+MIN_BAN_S: Final = 120.0  # repeated 429s bring IP bans of 2 minutes up to 3 days
+MAX_BAN_S: Final = 3 * 24 * 3600.0
 
 # Endpoints that have their own requests-per-second cap beside the weight budget.
 PER_SECOND_CAPS: Final[dict[str, int]] = {f"GET {ACCOUNT}": 2}

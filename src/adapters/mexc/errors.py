@@ -6,6 +6,7 @@ import email.utils
 import re
 from collections.abc import Iterable
 
+from adapters.mexc.constants import MAX_BAN_S
 from adapters.mexc.ratelimit import RateLimited
 from mexcore.errors import (
     ExchangeDataError,
@@ -113,8 +114,6 @@ def error_for_status(status: int, text: str, retry_after_s: float | None) -> Mex
     return ExchangeDataError(f"unexpected MEXC answer (HTTP {status}): {_snippet(text)}")
 
 
-MAX_BAN_S = 3 * 24 * 3600.0  # MEXC bans an IP for 2 minutes up to 3 days
-MIN_BAN_S = 120.0
 _EPOCH_S = 1e9  # a number this large is a point in time, not a delay
 
 
@@ -128,6 +127,7 @@ def parse_retry_after(value: str | None, now_ms: int | None = None) -> float | N
     text = (value or "").strip()
     if not text:
         return None
+    seconds: float | None
     try:
         seconds = float(text)
     except ValueError:

@@ -21,6 +21,7 @@ import attrs
 
 from adapters.mexc.constants import (
     MEXC_WINDOW_S,
+    MIN_BAN_S,
     SAFE_ENDPOINT_WEIGHT,
     SAFE_ORDERS_PER_S,
     SAFE_REQUESTS_PER_S,
@@ -28,8 +29,6 @@ from adapters.mexc.constants import (
 from adapters.mexc.usage import UsageFile
 from mexcore.errors import RetryLater
 from mexcore.ports import Clock
-
-MIN_BAN_S = 120.0  # MEXC's shortest IP ban
 
 
 class RateLimited(RetryLater):
