@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 from tests.unit.mexc.support import SteppingClock
 
+from adapters.mexc import MexcSettings, limiter_for
 from adapters.mexc.ratelimit import RateLimited, RateLimiter
 from adapters.mexc.usage import UsageFile
+from mexcore.errors import ConfigError
 
 TICKERS = "GET /api/v3/ticker/24hr"
 
@@ -114,3 +116,19 @@ async def test_an_unwritable_state_dir_does_not_stop_requests(tmp_path: Path) ->
     limiter = _limiter(clock, blocker / "state")
     await _calls(limiter, 3, "GET /api/v3/depth", 1)
     assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("max_requests_per_s", 25), ("max_orders_per_s", 13), ("max_endpoint_weight", 501)])
+def test_budgets_above_mexc_limits_are_refused_naming_the_key(key: str, value: int) -> None:
+    with pytest.raises(ConfigError) as caught:
+        MexcSettings.from_mapping({key: value})
+    assert caught.value.key == f"mexc.{key}"
+    assert "MEXC" in str(caught.value)
+
+
+def test_the_process_limiter_keeps_its_usage_in_the_state_dir(tmp_path: Path) -> None:
+    limiter = limiter_for(MexcSettings(), tmp_path)
+    assert limiter.usage is not None
+    assert limiter.usage.path.parent == tmp_path
+    assert limiter.endpoint_weight == 400
