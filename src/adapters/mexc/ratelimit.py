@@ -128,8 +128,8 @@ class RateLimiter:
 
     async def acquire(self, endpoint: str, weight: int = 1, *, is_order: bool = False) -> Permit:
         """Wait until a call of `weight` to `endpoint` fits every budget, then count it."""
-        self._load_usage()
         while True:
+            self._absorb_usage()
             now = self.clock.now_ms()
             windows = self._windows(endpoint, weight, is_order)
             wait_ms = max(self._pause_ms(now), *(w.wait_ms(now, c) for w, c in windows))
@@ -197,11 +197,12 @@ class RateLimiter:
             result.append((self._per_second[endpoint], 1))
         return result
 
-    def _load_usage(self) -> None:
-        if self._loaded or self.usage is None:
+    def _absorb_usage(self) -> None:
+        """Count what other processes (or this one before a restart) spent, from the file."""
+        if self.usage is None:
             return
+        used, pause_s = self.usage.poll() if self._loaded else self.usage.load()
         self._loaded = True
-        used, pause_s = self.usage.load()
         now = self.clock.now_ms()
         for call in used:
             for window, cost in self._windows(call.endpoint, call.weight, call.is_order):

@@ -103,7 +103,7 @@ async def test_a_torn_or_foreign_usage_file_is_read_as_far_as_it_makes_sense(
         tmp_path: Path) -> None:
     clock = SteppingClock()
     (tmp_path / "mexc-usage.log").write_text(
-        f"garbage\nU {clock.now} 400 0 {TICKERS}\nU 12 x 0 GET /x\nP\nU {clock.now}")
+        f"garbage\nU {clock.now} 400 0 other {TICKERS}\nU 12 x 0 w GET /x\nP\nU {clock.now}")
     start = clock.now
     await _calls(_limiter(clock, tmp_path), 1)
     assert clock.now - start >= 10_000
