@@ -135,7 +135,10 @@ class RateLimiter:
             wait_ms = max(self._pause_ms(now), *(w.wait_ms(now, c) for w, c in windows))
             if wait_ms <= 0:
                 entries = tuple(window.record(now, cost) for window, cost in windows)
-                return Permit(endpoint, weight, is_order, entries)
+                # the 250 ms smoothing is ours, not MEXC's: only MEXC's windows wait for answers
+                kept = tuple(e for e, (w, _) in zip(entries, windows, strict=True)
+                             if w is not self._burst)
+                return Permit(endpoint, weight, is_order, kept)
             await self.clock.sleep(wait_ms / 1000)
 
     def settle(self, permit: Permit) -> None:

@@ -54,6 +54,7 @@ class SharedRead(Generic[T]):
             return self._value[0]
         if self._task is None:
             self._task = asyncio.ensure_future(self._refresh(self._generation))
+            self._task.add_done_callback(_retrieve)  # no "never retrieved" if all gave up
         return await asyncio.shield(self._task)
 
     def forget(self) -> None:
@@ -72,6 +73,11 @@ class SharedRead(Generic[T]):
         if generation == self._generation:
             self._value = (value, self._clock.now_ms())
         return value
+
+
+def _retrieve(task: asyncio.Future[T]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 class SharedMarket:

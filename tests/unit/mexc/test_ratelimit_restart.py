@@ -57,6 +57,18 @@ async def test_a_call_in_flight_counts_against_the_budget_before_its_answer() ->
     assert clock.now - start >= 10_000
 
 
+async def test_slow_answers_do_not_hold_back_the_quarter_second_smoothing() -> None:
+    clock = SteppingClock()
+    limiter = RateLimiter(clock=clock, requests_per_s=16)  # 4 per 250 ms
+    permits = [await limiter.acquire("GET /api/v3/depth") for _ in range(4)]
+    clock.now += 300
+    for permit in permits:
+        limiter.settle(permit)
+    start = clock.now
+    await limiter.acquire("GET /api/v3/depth")
+    assert clock.now == start
+
+
 async def test_a_restarted_limiter_on_the_same_file_starts_with_what_is_left(
         tmp_path: Path) -> None:
     clock = SteppingClock()
