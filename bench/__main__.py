@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
-from bench import memory, positions, scan, throughput
+from bench import memory, positions, ratelimit, scan, throughput
 from bench.common import RESULTS, Row, machine
 
 
@@ -21,6 +21,7 @@ def _benchmarks(days: int) -> dict[str, Callable[[], Row | None]]:
         "positions": positions.run,
         "memory": lambda: memory.run(days),
         "scan": scan.run,
+        "ratelimit": ratelimit.run,
     }
 
 
@@ -37,7 +38,7 @@ def main() -> int:
     """Run the chosen benchmarks, print the table, write the JSON; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", default="throughput,positions,memory,scan",
-                        help="comma-separated: throughput, positions, memory, scan")
+                        help="comma-separated: throughput, positions, memory, scan, ratelimit")
     parser.add_argument("--days", type=int, default=30, help="simulated days (default 30)")
     args = parser.parse_args()
     chosen = _benchmarks(args.days)

@@ -14,7 +14,15 @@ import httpx
 from dependency_injector import containers, providers
 
 from adapters.fake import ConsoleNotifier, FakeClock, FakeExchange, SystemClock, load_market_data
-from adapters.mexc import Credentials, MexcExchange, MexcSettings, make_http_client
+from adapters.mexc import (
+    Credentials,
+    MexcExchange,
+    MexcSettings,
+    RateLimiter,
+    SharedMarket,
+    limiter_for,
+    make_http_client,
+)
 from adapters.paper import ACCOUNT_FILE, PaperExchange
 from adapters.sqlite import SqliteStore
 from mexcore.config import config_to_mapping, load_config
@@ -39,19 +47,28 @@ def credentials(secrets: Secrets) -> Credentials | None:
 
 
 def live_exchange(
-    client: httpx.AsyncClient, settings: MexcSettings, creds: Credentials | None, clock: Clock
+    client: httpx.AsyncClient, settings: MexcSettings, creds: Credentials | None, clock: Clock,
+    limiter: RateLimiter,
 ) -> Exchange:
     """Return the MEXC adapter; live trading needs both API keys."""
     if creds is None:
         raise ConfigError("MEXC_API_KEY", "live mode needs MEXC_API_KEY and MEXC_API_SECRET")
-    return MexcExchange(client, settings, creds, clock=clock)
+    return MexcExchange(client, settings, creds, clock=clock, limiter=limiter)
+
+
+def shared_market(exchange: Exchange, settings: MexcSettings) -> Exchange:
+    """Return `exchange` with one market snapshot shared by every runner and command."""
+    return SharedMarket(exchange, tickers_ttl_s=settings.tickers_ttl_s,
+                        rules_ttl_s=settings.rules_ttl_s, balances_ttl_s=settings.balances_ttl_s)
 
 
 def paper_exchange(
-    client: httpx.AsyncClient, settings: MexcSettings, clock: Clock, config: BotConfig
+    client: httpx.AsyncClient, settings: MexcSettings, clock: Clock, config: BotConfig,
+    limiter: RateLimiter,
 ) -> Exchange:
-    """Return MEXC public market data with a simulated account and fills."""
-    return open_paper_account(MexcExchange(client, settings, None, clock=clock), clock, config)
+    """Return MEXC public market data (one shared snapshot) with a simulated account and fills."""
+    public = MexcExchange(client, settings, None, clock=clock, limiter=limiter)
+    return open_paper_account(shared_market(public, settings), clock, config)
 
 
 def open_paper_account(market: Exchange, clock: Clock, config: BotConfig) -> PaperExchange:
@@ -95,15 +112,20 @@ class Container(containers.DeclarativeContainer):
 
     mexc_settings = providers.Singleton(mexc_settings, config.mexc)
     http_client = providers.Singleton(make_http_client, mexc_settings)
+    limiter = providers.Singleton(limiter_for, mexc_settings, config.state_dir)  # one a process
     exchange = providers.Selector(
         config.mode,
         sim=providers.Singleton(sim_exchange, sim_clock, bot_config),
-        paper=providers.Singleton(paper_exchange, http_client, mexc_settings, clock, bot_config),
+        paper=providers.Singleton(paper_exchange, http_client, mexc_settings, clock, bot_config,
+                                  limiter),
         live=providers.Singleton(live_exchange, http_client, mexc_settings,
-                                 providers.Callable(credentials, secrets), clock),
+                                 providers.Callable(credentials, secrets), clock, limiter),
     )
+    market = providers.Selector(  # what runners and commands use: live shares one snapshot
+        config.mode, sim=exchange, paper=exchange,
+        live=providers.Singleton(shared_market, exchange, mexc_settings))
     notifier = providers.Singleton(notifier, secrets, bot_config)
-    deps = providers.Singleton(ServiceDeps.build, exchange, store, notifier, clock)
+    deps = providers.Singleton(ServiceDeps.build, market, store, notifier, clock)
     loops = providers.Singleton(build_loops, bot_config, deps)
 
 

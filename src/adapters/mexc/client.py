@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -26,6 +27,7 @@ from adapters.mexc.ratelimit import RateLimited, RateLimiter
 from adapters.mexc.schemas import envelope_error, parse_json, parse_server_time
 from adapters.mexc.settings import Credentials, MexcSettings
 from adapters.mexc.signing import encode_query, signed_query
+from adapters.mexc.usage import UsageFile
 from mexcore.errors import ExchangeDataError, MexbotError, OrderNotFound
 from mexcore.ports import Clock
 
@@ -44,6 +46,18 @@ class WallClock:
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds` of real time."""
         await asyncio.sleep(seconds)
+
+
+def limiter_for(settings: MexcSettings, state_dir: Path | str | None = None) -> RateLimiter:
+    """Return the limiter of `settings`; with `state_dir`, one whose count survives restarts.
+
+    Give every MEXC adapter of a process the same limiter: a 429 then pauses them all.
+    """
+    usage = UsageFile.in_dir(state_dir, WallClock()) if state_dir is not None else None
+    return RateLimiter(
+        requests_per_s=settings.max_requests_per_s, orders_per_s=settings.max_orders_per_s,
+        endpoint_weight=settings.max_endpoint_weight, max_wait_s=settings.max_wait_s,
+        usage=usage)
 
 
 class _RedactUrls(logging.Filter):
@@ -86,9 +100,7 @@ class MexcHttp:
                  limiter: RateLimiter | None = None) -> None:
         self.settings = settings
         self.clock: Clock = clock or WallClock()
-        self.limiter = limiter or RateLimiter(
-            requests_per_s=settings.max_requests_per_s, orders_per_s=settings.max_orders_per_s,
-            max_wait_s=settings.max_wait_s)
+        self.limiter = limiter or limiter_for(settings)
         for endpoint, per_s in PER_SECOND_CAPS.items():
             self.limiter.set_per_second_cap(endpoint, per_s)
         self._client = client
@@ -152,14 +164,19 @@ class MexcHttp:
         endpoint = f"{method} {path}"
         weight = 1 if path == TICKER_24H and params else WEIGHTS.get(endpoint, 1)
         is_order = endpoint in ORDER_ENDPOINTS
-        await self.limiter.acquire(endpoint, weight, is_order=is_order)
-        url, headers = await self._prepare(method, path, params, signed)
-        started = time.monotonic()
+        permit = await self.limiter.acquire(endpoint, weight, is_order=is_order)
         try:
+            if signed and self._offset_ms is None:
+                await self.sync_time()
+            await self.limiter.wait_pause()  # a 429 may have come since this call was let in
+            url, headers = await self._prepare(method, path, params, signed)
+            started = time.monotonic()
             response = await self._client.request(method, url, headers=headers)
         except httpx.TransportError as e:
             raise NetworkError(f"MEXC {endpoint}: {type(e).__name__}: "
                                f"{self._redact(str(e)) or 'no detail'}") from None
+        finally:
+            self.limiter.settle(permit)
         log.debug("%s -> %d in %.0f ms", endpoint, response.status_code,
                   (time.monotonic() - started) * 1000)
         return await self._decode(response, endpoint, symbol, is_order)
@@ -182,7 +199,9 @@ class MexcHttp:
                       is_order: bool) -> Any:
         status = response.status_code
         if status in (418, 429):
-            pause = self.limiter.backoff(parse_retry_after(response.headers.get("Retry-After")))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"),
+                                            self.clock.now_ms())
+            pause = self.limiter.backoff(retry_after, banned=status == 418)
             log.warning("%s: MEXC rate limit (HTTP %d); pausing %.1f s", endpoint, status, pause)
             raise RateLimited(f"MEXC rate limit (HTTP {status}) on {endpoint}",
                               retry_after_s=pause)

@@ -37,6 +37,18 @@ WEIGHTS: Final[dict[str, int]] = {
     f"GET {TRADE_FEE}": 20,
 }
 
+# MEXC's published limits, and the share of them the limiter allows itself (a safety margin
+# for clock jitter, network bunching and other programs on the same IP or key).
+MEXC_ENDPOINT_WEIGHT: Final = 500  # per endpoint, per IP (public) or UID (signed), per 10 s
+MEXC_WINDOW_S: Final = 10.0
+MEXC_REQUESTS_PER_S: Final = 20  # all requests together (MEXC support)
+MEXC_ORDERS_PER_S: Final = 12  # order + cancel, shared
+SAFE_ENDPOINT_WEIGHT: Final = 400  # 80 %
+SAFE_REQUESTS_PER_S: Final = 15.0  # 75 %
+SAFE_ORDERS_PER_S: Final = 10.0  # 83 %
+MIN_BAN_S: Final = 120.0  # repeated 429s bring IP bans of 2 minutes up to 3 days
+MAX_BAN_S: Final = 3 * 24 * 3600.0
+
 # Endpoints that have their own requests-per-second cap beside the weight budget.
 PER_SECOND_CAPS: Final[dict[str, int]] = {f"GET {ACCOUNT}": 2}
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import email.utils
 import re
 from collections.abc import Iterable
 
+from adapters.mexc.constants import MAX_BAN_S
 from adapters.mexc.ratelimit import RateLimited
 from mexcore.errors import (
     ExchangeDataError,
@@ -112,13 +114,41 @@ def error_for_status(status: int, text: str, retry_after_s: float | None) -> Mex
     return ExchangeDataError(f"unexpected MEXC answer (HTTP {status}): {_snippet(text)}")
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Read a `Retry-After` header given in seconds; None when absent or unreadable."""
-    try:
-        seconds = float(value) if value else None
-    except ValueError:
+_EPOCH_S = 1e9  # a number this large is a point in time, not a delay
+
+
+def parse_retry_after(value: str | None, now_ms: int | None = None) -> float | None:
+    """Read `Retry-After` as seconds to wait; None when absent or unreadable.
+
+    Delay seconds (`"3"`, `"0.5"`), an HTTP date, or an epoch in seconds or milliseconds
+    (with `now_ms`, the epoch wall time). A time past is 0 s; anything beyond MEXC's longest
+    ban (3 days) is capped there.
+    """
+    text = (value or "").strip()
+    if not text:
         return None
-    return seconds if seconds is not None and seconds >= 0 else None
+    seconds: float | None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = _until_date(text, now_ms)
+    else:
+        if seconds >= _EPOCH_S and now_ms is not None:
+            epoch_ms = seconds if seconds >= _EPOCH_S * 1000 else seconds * 1000
+            seconds = max(0.0, (epoch_ms - now_ms) / 1000)
+    if seconds is None or seconds < 0 or seconds != seconds:
+        return None
+    return min(seconds, MAX_BAN_S)
+
+
+def _until_date(text: str, now_ms: int | None) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if now_ms is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now_ms / 1000)
 
 
 def _snippet(text: str) -> str:

@@ -1,9 +1,13 @@
-"""A sliding-window rate limiter that keeps inside MEXC's limits, on an injectable clock.
+"""A sliding-window rate limiter that keeps a margin inside MEXC's limits, on an injectable clock.
 
-Three budgets apply to every call: the endpoint's weight budget (500 per 10 s), the
-overall request rate (~20/s, spread evenly: at most a quarter of it per 250 ms) and, for
-order and cancel calls, their shared rate (~12/s).
-After a 429 every call waits for `Retry-After` (or, if that is too long, is refused
+Three budgets apply to every call: the endpoint's weight budget (400 of MEXC's 500 per 10 s),
+the overall request rate (15 of ~20/s, spread evenly: at most a quarter of it per 250 ms)
+and, for order and cancel calls, their shared rate (10 of ~12/s).
+A call counts from the moment it is let through until one window after its answer came:
+MEXC counts it on arrival, somewhere in between, so neither a slow answer nor requests queued
+in the connection pool can make MEXC's window hold more than ours. With a `UsageFile` the
+count outlives the process: a restart starts with what is left of the budget.
+After a 429 or 418 every call waits for `Retry-After` (or, if that is too long, is refused
 without being sent), so a ban is never hammered.
 """
 
@@ -12,10 +16,17 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections import deque
 
 import attrs
 
+from adapters.mexc.constants import (
+    MEXC_WINDOW_S,
+    MIN_BAN_S,
+    SAFE_ENDPOINT_WEIGHT,
+    SAFE_ORDERS_PER_S,
+    SAFE_REQUESTS_PER_S,
+)
+from adapters.mexc.usage import UsageFile
 from mexcore.errors import RetryLater
 from mexcore.ports import Clock
 
@@ -36,43 +47,66 @@ class MonotonicClock:
         await asyncio.sleep(seconds)
 
 
+@attrs.define(eq=False)
+class Entry:
+    """One call in a window: when it last counted and its weight."""
+
+    at_ms: int
+    weight: int
+
+
 @attrs.define
 class SlidingWindow:
-    """Calls (time, weight) inside the last `span_ms`, capped at `cap` weight."""
+    """Calls inside the last `span_ms`, capped at `cap` weight."""
 
     cap: float
     span_ms: int
-    calls: deque[tuple[int, int]] = attrs.field(factory=deque)
+    calls: list[Entry] = attrs.field(factory=list)
 
     def wait_ms(self, now_ms: int, weight: int) -> int:
         """Return how long a call of `weight` must wait to fit (0: it fits now)."""
-        while self.calls and self.calls[0][0] <= now_ms - self.span_ms:
-            self.calls.popleft()
-        used = sum(w for _, w in self.calls)
+        self.calls = [c for c in self.calls if c.at_ms > now_ms - self.span_ms]
+        used = sum(c.weight for c in self.calls)
         if used + weight <= self.cap or not self.calls:
             return 0
         freed = 0
-        for t, w in self.calls:
-            freed += w
+        for call in sorted(self.calls, key=lambda c: c.at_ms):
+            freed += call.weight
             if used - freed + weight <= self.cap:
-                return t + self.span_ms - now_ms
-        return self.calls[-1][0] + self.span_ms - now_ms
+                return call.at_ms + self.span_ms - now_ms
+        return max(c.at_ms for c in self.calls) + self.span_ms - now_ms
 
-    def record(self, now_ms: int, weight: int) -> None:
-        """Count a call of `weight` made at `now_ms`."""
-        self.calls.append((now_ms, weight))
+    def record(self, now_ms: int, weight: int) -> Entry:
+        """Count a call of `weight` made at `now_ms`; return its entry (to re-stamp later)."""
+        entry = Entry(now_ms, weight)
+        self.calls.append(entry)
+        return entry
+
+
+@attrs.frozen
+class Permit:
+    """A call let through: its entries in every window, re-stamped when its answer comes."""
+
+    endpoint: str
+    weight: int
+    is_order: bool
+    entries: tuple[Entry, ...]
 
 
 @attrs.define
 class RateLimiter:
-    """Pace calls within MEXC's budgets; `acquire` before each request, `backoff` on 429."""
+    """Pace calls within MEXC's budgets: `acquire` before a request, `settle` after its answer.
+
+    `backoff` on 429/418 pauses every call of the process; `usage` keeps the count on disk.
+    """
 
     clock: Clock = attrs.field(factory=MonotonicClock)
-    requests_per_s: float = 15.0
-    orders_per_s: float = 10.0
-    endpoint_weight: int = 500
-    endpoint_window_s: float = 10.0
+    requests_per_s: float = SAFE_REQUESTS_PER_S
+    orders_per_s: float = SAFE_ORDERS_PER_S
+    endpoint_weight: int = SAFE_ENDPOINT_WEIGHT
+    endpoint_window_s: float = MEXC_WINDOW_S
     max_wait_s: float = 30.0
+    usage: UsageFile | None = None
     _total: SlidingWindow = attrs.field(init=False)
     _burst: SlidingWindow = attrs.field(init=False)
     _orders: SlidingWindow = attrs.field(init=False)
@@ -80,6 +114,7 @@ class RateLimiter:
     _per_second: dict[str, SlidingWindow] = attrs.field(init=False, factory=dict)
     _paused_until_ms: int = attrs.field(init=False, default=0)
     _strikes: int = attrs.field(init=False, default=0)
+    _loaded: bool = attrs.field(init=False, default=False)
 
     def __attrs_post_init__(self) -> None:
         self._total = SlidingWindow(self.requests_per_s, 1000)
@@ -91,28 +126,49 @@ class RateLimiter:
         """Give one endpoint its own requests-per-second cap (MEXC: account 2/s)."""
         self._per_second[endpoint] = SlidingWindow(per_s, 1000)
 
-    async def acquire(self, endpoint: str, weight: int = 1, *, is_order: bool = False) -> None:
+    async def acquire(self, endpoint: str, weight: int = 1, *, is_order: bool = False) -> Permit:
         """Wait until a call of `weight` to `endpoint` fits every budget, then count it."""
         while True:
+            self._absorb_usage()
             now = self.clock.now_ms()
-            wait_ms = max(self._pause_ms(now), *(w.wait_ms(now, c) for w, c in
-                                                  self._windows(endpoint, weight, is_order)))
+            windows = self._windows(endpoint, weight, is_order)
+            wait_ms = max(self._pause_ms(now), *(w.wait_ms(now, c) for w, c in windows))
             if wait_ms <= 0:
-                for window, cost in self._windows(endpoint, weight, is_order):
-                    window.record(now, cost)
-                return
+                entries = tuple(window.record(now, cost) for window, cost in windows)
+                # the 250 ms smoothing is ours, not MEXC's: only MEXC's windows wait for answers
+                kept = tuple(e for e, (w, _) in zip(entries, windows, strict=True)
+                             if w is not self._burst)
+                return Permit(endpoint, weight, is_order, kept)
             await self.clock.sleep(wait_ms / 1000)
 
-    def backoff(self, retry_after_s: float | None) -> float:
-        """Hold every call back after a 429; return the pause in seconds.
+    def settle(self, permit: Permit) -> None:
+        """Count `permit`'s call from now on: its answer came (or it failed) just now."""
+        now = self.clock.now_ms()
+        for entry in permit.entries:
+            entry.at_ms = max(entry.at_ms, now)
+        if self.usage is not None:
+            self.usage.note(permit.endpoint, permit.weight, permit.is_order)
 
-        Without `Retry-After` the pause doubles on each consecutive 429: 10 s, 20 s … 600 s.
+    async def wait_pause(self) -> None:
+        """Wait out a 429 pause that began after this call was let through."""
+        while (left := self._pause_ms(self.clock.now_ms())) > 0:
+            await self.clock.sleep(left / 1000)
+
+    def backoff(self, retry_after_s: float | None, *, banned: bool = False) -> float:
+        """Hold every call back after a 429 (or a 418 ban); return the pause in seconds.
+
+        Without `Retry-After` the pause doubles on each consecutive 429: 10 s, 20 s … 600 s;
+        a 418 without one waits at least MEXC's shortest ban, 2 minutes.
         """
         self._strikes += 1
         pause = retry_after_s if retry_after_s is not None else min(600.0, 10.0 * 2 ** (
             self._strikes - 1))
+        if banned and retry_after_s is None:
+            pause = max(pause, MIN_BAN_S)
         until = self.clock.now_ms() + int(pause * 1000)
         self._paused_until_ms = max(self._paused_until_ms, until)
+        if self.usage is not None:
+            self.usage.note_pause(pause)
         return pause
 
     def succeeded(self) -> None:
@@ -143,3 +199,15 @@ class RateLimiter:
         if endpoint in self._per_second:
             result.append((self._per_second[endpoint], 1))
         return result
+
+    def _absorb_usage(self) -> None:
+        """Count what other processes (or this one before a restart) spent, from the file."""
+        if self.usage is None:
+            return
+        used, pause_s = self.usage.poll() if self._loaded else self.usage.load()
+        self._loaded = True
+        now = self.clock.now_ms()
+        for call in used:
+            for window, cost in self._windows(call.endpoint, call.weight, call.is_order):
+                window.record(now - call.age_ms, cost)
+        self._paused_until_ms = max(self._paused_until_ms, now + int(pause_s * 1000))

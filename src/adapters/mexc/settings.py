@@ -9,7 +9,15 @@ from typing import Any
 import attrs
 import httpx
 
-from adapters.mexc.constants import MAX_RECV_WINDOW_MS
+from adapters.mexc.constants import (
+    MAX_RECV_WINDOW_MS,
+    MEXC_ENDPOINT_WEIGHT,
+    MEXC_ORDERS_PER_S,
+    MEXC_REQUESTS_PER_S,
+    SAFE_ENDPOINT_WEIGHT,
+    SAFE_ORDERS_PER_S,
+    SAFE_REQUESTS_PER_S,
+)
 from mexcore.errors import ConfigError
 
 
@@ -23,6 +31,15 @@ def _recv_window(instance: object, attribute: attrs.Attribute[Any], value: int) 
         raise ConfigError("mexc.recv_window_ms", f"must be in 1..{MAX_RECV_WINDOW_MS}")
 
 
+def _at_most(limit: float) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+        if not 0 < value <= limit:
+            raise ConfigError(f"mexc.{attribute.name}",
+                              f"must be positive and at most {limit:g} (MEXC's own limit)")
+
+    return check
+
+
 @attrs.frozen
 class MexcSettings:
     """The `[mexc]` configuration section (defaults as in SPEC §2)."""
@@ -32,8 +49,14 @@ class MexcSettings:
     timeout_s: float = attrs.field(default=10.0, validator=_positive)
     read_attempts: int = attrs.field(default=4, validator=_positive)
     rules_ttl_s: float = attrs.field(default=300.0, validator=_positive)
-    max_requests_per_s: float = attrs.field(default=15.0, validator=_positive)
-    max_orders_per_s: float = attrs.field(default=10.0, validator=_positive)
+    max_requests_per_s: float = attrs.field(default=SAFE_REQUESTS_PER_S,
+                                            validator=_at_most(MEXC_REQUESTS_PER_S))
+    max_orders_per_s: float = attrs.field(default=SAFE_ORDERS_PER_S,
+                                          validator=_at_most(MEXC_ORDERS_PER_S))
+    max_endpoint_weight: int = attrs.field(default=SAFE_ENDPOINT_WEIGHT,
+                                           validator=_at_most(MEXC_ENDPOINT_WEIGHT))
+    tickers_ttl_s: float = attrs.field(default=5.0, validator=_positive)
+    balances_ttl_s: float = attrs.field(default=1.0, validator=_positive)
     max_wait_s: float = attrs.field(default=30.0, validator=_positive)
     repost_when_absent: bool = False
 
