@@ -63,7 +63,8 @@ RUNNER: dict[str, Rule] = {"enabled": BOOL, "interval_s": POSITIVE}
 
 SCHEMA: dict[str, dict[str, Rule]] = {
     "": {"mode": Text(choices=MODES), "state_dir": Text()},
-    "mexc": {"base_url": URL, "recv_window_ms": Integer(1, 60000), "timeout_s": POSITIVE},
+    "mexc": {"base_url": URL, "recv_window_ms": Integer(1, 60000), "timeout_s": POSITIVE,
+             "unknown_order_grace_s": Integer(1, 3600)},
     "telegram": {"base_url": URL, "summary_min_interval_s": NON_NEGATIVE},
     "scanner": {
         **RUNNER, "min_quote_volume": AMOUNT, "max_pairs": POSITIVE, "excluded_symbols": Symbols(),

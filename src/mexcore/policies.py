@@ -31,6 +31,7 @@ class MexcPolicy:
     base_url: str = "https://api.mexc.com"
     recv_window_ms: int = 5000
     timeout_s: int = 10
+    unknown_order_grace_s: int = 60
 
 
 @attrs.frozen

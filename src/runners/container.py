@@ -125,7 +125,8 @@ class Container(containers.DeclarativeContainer):
         config.mode, sim=exchange, paper=exchange,
         live=providers.Singleton(shared_market, exchange, mexc_settings))
     notifier = providers.Singleton(notifier, secrets, bot_config)
-    deps = providers.Singleton(ServiceDeps.build, market, store, notifier, clock)
+    deps = providers.Singleton(ServiceDeps.build, market, store, notifier, clock,
+                               config.mexc.unknown_order_grace_s)
     loops = providers.Singleton(build_loops, bot_config, deps)
 
 

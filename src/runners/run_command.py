@@ -83,7 +83,8 @@ async def _run(config: BotConfig, container: Container) -> int:
     _on_signals(stop)
     if config.mode == "live":
         await _check_live(container, config)
-    reconciler = Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock)
+    reconciler = Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock,
+                            grace_s=config.mexc.unknown_order_grace_s)
     async with _telegram(container, config):
         report = await _unless_stopped(stop, reconciler.reconcile_until_ok(None, retry_s=30))
         if report is None:

@@ -7,6 +7,7 @@ import attrs
 from mexcore.ports import Clock, Exchange, Notifier, Store
 from mexcore.services.execution import OrderExecutor
 from mexcore.services.funds import FundsLedger
+from mexcore.services.pending import NOT_PLACED_AFTER_S
 from mexcore.state import PauseFlags
 
 
@@ -23,9 +24,14 @@ class ServiceDeps:
 
     @classmethod
     def build(
-        cls, exchange: Exchange, store: Store, notifier: Notifier, clock: Clock
+        cls, exchange: Exchange, store: Store, notifier: Notifier, clock: Clock,
+        unknown_grace_s: int = NOT_PLACED_AFTER_S,
     ) -> ServiceDeps:
-        """Wire an executor (honouring the Store's pause flags) and a funds ledger."""
+        """Wire an executor (honouring the Store's pause flags) and a funds ledger.
+
+        `unknown_grace_s`: how long an order the exchange never shows may still appear
+        (`[mexc] unknown_order_grace_s`); after it, and three look-ups, it was never placed.
+        """
         pauses = PauseFlags(store)
-        executor = OrderExecutor(exchange, store, clock, pauses.is_paused)
+        executor = OrderExecutor(exchange, store, clock, pauses.is_paused, unknown_grace_s)
         return cls(exchange, store, notifier, clock, executor, FundsLedger())

@@ -23,7 +23,7 @@ from mexcore.errors import (
 from mexcore.money import ZERO
 from mexcore.ports import Clock, Exchange, Store
 from mexcore.services.fills import FillSync
-from mexcore.services.pending import PendingOrders, never_placed
+from mexcore.services.pending import NOT_PLACED_AFTER_S, PendingOrders, never_placed
 from mexcore.values import (
     IntentStatus,
     Order,
@@ -67,8 +67,10 @@ class OrderExecutor:
         store: Store,
         clock: Clock,
         is_paused: Callable[[str], bool],
+        unknown_grace_s: int = NOT_PLACED_AFTER_S,
     ) -> None:
         self._exchange = exchange
+        self._unknown_grace_s = unknown_grace_s
         self._store = store
         self._clock = clock
         self._is_paused = is_paused
@@ -149,7 +151,7 @@ class OrderExecutor:
 
     def _not_found(self, intent: OrderIntent, now_ms: int) -> None:
         lookups = self._pending.failed(intent, now_ms, missing=True)
-        if not never_placed(intent, lookups, now_ms):
+        if not never_placed(intent, lookups, now_ms, self._unknown_grace_s):
             return
         why = f"never placed: not found in {lookups.missing} look-ups by client order id"
         self._update(intent.client_order_id, IntentStatus.REJECTED, reason=why)

@@ -79,10 +79,12 @@ class PendingOrders:
         self._lookups.set(intent.client_order_id, None)
 
 
-def never_placed(intent: OrderIntent, lookups: Lookups, now_ms: int) -> bool:
+def never_placed(
+    intent: OrderIntent, lookups: Lookups, now_ms: int, grace_s: int = NOT_PLACED_AFTER_S
+) -> bool:
     """Tell whether an order never found is to be taken as never placed (see the module)."""
     age_ms = now_ms - max(intent.created_ms, intent.updated_ms)
-    return lookups.missing >= NOT_PLACED_LOOKUPS and age_ms >= NOT_PLACED_AFTER_S * 1000
+    return lookups.missing >= NOT_PLACED_LOOKUPS and age_ms >= grace_s * 1000
 
 
 def _in_flight(intent: OrderIntent, now_ms: int) -> bool:

@@ -35,6 +35,9 @@ NO_ORDER_KILL_S = 8.0  # a life waiting for an order is killed anyway after this
 # Every runner that trades, acting within a second or two of a start; cooldowns longer than
 # a restart, so a cooldown lost in a crash would show.
 CRASH_SECTIONS: dict[str, dict[str, Any]] = {
+    # The sandbox answers look-ups at once (no -2013 window): an order a kill stopped on its
+    # way is given up after 2 s instead of blocking its symbol for a minute of a short life.
+    "mexc": {"unknown_order_grace_s": 2},
     "scanner": {"enabled": False},
     "portfolio_rebalance": {"enabled": False},
     "orders_reporter": {"enabled": False},

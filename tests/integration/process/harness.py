@@ -154,8 +154,9 @@ def bot_env() -> dict[str, str]:
 
 def bot_config(url: str, state_dir: Path, sections: Mapping[str, Mapping[str, Any]]) -> str:
     """Return a live-mode mexbot.toml against the sandbox at `url` with these sections."""
+    rest = {name: table for name, table in sections.items() if name != "mexc"}
     return toml_text({"mode": "live", "state_dir": str(state_dir)},
-                     {"mexc": {"base_url": url}, **sections})
+                     {"mexc": {"base_url": url, **sections.get("mexc", {})}, **rest})
 
 
 class BotProcess(Logged):
