@@ -6,7 +6,6 @@ import logging
 from decimal import Decimal
 
 from mexcore.allocation import split_alts_majors
-from mexcore.errors import SkipSymbol
 from mexcore.lots import BelowMinimum
 from mexcore.money import format_decimal
 from mexcore.planning import Skip, safe_amount
@@ -17,6 +16,7 @@ from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders, went_through
+from mexcore.services.refusals import REFUSED, SymbolRefusals
 from mexcore.services.warnings import WarnOnce
 from mexcore.state import Cooldowns
 
@@ -35,6 +35,7 @@ class Balancer5050:
         self._orders = MarketOrders(NAME, deps)
         self._cooldowns = Cooldowns(deps.store)
         self._warn = WarnOnce(deps.store, deps.notifier, NAME)
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
         self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
@@ -85,8 +86,8 @@ class Balancer5050:
         reason = f"{plan.action.value} (alts share {plan.decision.alts_share:.3f})"
         try:
             order = await self._orders.buy(view, leg.symbol, leg.quote_amount, reason)
-        except SkipSymbol as e:
-            log.warning("%s: %s", NAME, e)
+        except REFUSED as e:  # the other legs go on
+            await self._refusals.warn(leg.symbol, e, "50/50 buy")
             return False
         if not isinstance(order, BelowMinimum) and not went_through(order):
             log.warning("%s: %s ended %s with nothing bought", NAME, leg.symbol, order.status)
