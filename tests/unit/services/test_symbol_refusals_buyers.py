@@ -176,3 +176,17 @@ async def test_the_rebalance_sends_no_buy_on_a_sell_only_symbol() -> None:
     assert _sent(w, Side.SELL) == ["BTCUSDC"]
     assert len(w.texts("warning.portfolio_rebalance")) == 1
 
+
+
+async def test_the_5050_balancer_sends_no_buy_on_a_sell_only_symbol_and_warns_once() -> None:
+    w = _world({"USDC": "1000", "ADA": "1000"}, {"BTCUSDC": TradeSide.SELL_ONLY},
+               symbols=(*CORE, *ALTS_5050))
+    balancer = Balancer5050(w.deps, Balancer5050Policy())
+
+    await balancer.tick()
+    w.at(61)
+    await balancer.tick()
+
+    assert "BTCUSDC" not in _sent(w)
+    assert not _intents(w, "balancer_5050", "BTCUSDC")
+    assert len([t for t in w.texts("warning.balancer_5050") if "BTCUSDC" in t]) == 1
