@@ -33,10 +33,12 @@ from mexcore.services.deps import ServiceDeps
 from runners.bot import build_loops
 from runners.settings import Secrets, secrets_from_env
 
+CORE_MEXC_KEYS = ("unknown_order_grace_s",)  # [mexc] keys for the executor, not the adapter
+
 
 def mexc_settings(section: dict[str, Any]) -> MexcSettings:
-    """Build the adapter's settings from the `[mexc]` section."""
-    return MexcSettings.from_mapping(section)
+    """Build the adapter's settings from the `[mexc]` section (less the keys the core reads)."""
+    return MexcSettings.from_mapping({k: v for k, v in section.items() if k not in CORE_MEXC_KEYS})
 
 
 def credentials(secrets: Secrets) -> Credentials | None:

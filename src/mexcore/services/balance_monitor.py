@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from mexcore.allocation import allocation_state
 from mexcore.antihype import FilterResult, check_buy, check_rebalance
-from mexcore.errors import MexbotError
+from mexcore.errors import MexbotError, SkipSymbol
 from mexcore.lots import round_quote
 from mexcore.money import ZERO, format_decimal
 from mexcore.planning import (
@@ -29,9 +29,11 @@ from mexcore.services.fees import with_account_fees
 from mexcore.services.maker_orders import MakerBuyer, MakerMiss, MakerResult
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders, went_through
+from mexcore.services.refusals import REFUSED, SymbolRefusals
 from mexcore.services.signals import read_signals
 from mexcore.state import Cooldowns, Cursors
-from mexcore.values import Ticker24h
+from mexcore.trade_side import may_trade
+from mexcore.values import Side, SymbolRules, Ticker24h
 
 log = logging.getLogger(__name__)
 NAME = "balance_monitor"
@@ -51,6 +53,7 @@ class BalanceMonitor:
         self._market_orders = MarketOrders(NAME, deps)
         self._cooldowns = Cooldowns(deps.store)
         self._memory = Cursors(deps.store, NAME)
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
         self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
@@ -83,7 +86,7 @@ class BalanceMonitor:
     async def _report(self, plan: PurchasePlan, results: list[MakerResult | MakerMiss]) -> int:
         """Notify what was bought and what the exchange ended unfilled; return orders placed."""
         placed = [r for r in results if isinstance(r, MakerResult)]
-        missed = [r for r in results if isinstance(r, MakerMiss) and r.attempts]
+        missed = [r for r in results if isinstance(r, MakerMiss) and r.attempts and not r.refused]
         if placed or missed:
             await self._deps.notifier.send("balance.buy", purchase_report(plan, placed, missed),
                                            Level.ALERT)
@@ -105,7 +108,7 @@ class BalanceMonitor:
         if not p.top_up_from_usdt or view.free("USDC") >= p.min_balance:
             return True
         rules = view.rules.get("USDCUSDT")
-        return (rules is None or not rules.tradeable
+        return (rules is None or not may_trade(rules, Side.BUY)
                 or round_quote(view.free("USDT"), rules) < rules.min_notional_market)
 
     def _held(self, view: MarketView) -> dict[str, Decimal]:
@@ -121,7 +124,7 @@ class BalanceMonitor:
         prices, verdicts = {}, {}
         for symbol in self.policy.targets:
             rules, ticker = view.rules.get(symbol), view.tickers.get(symbol)
-            if rules is None or ticker is None or not rules.tradeable:
+            if rules is None or ticker is None or not await self._may_buy(rules):
                 continue
             book = await self._deps.exchange.order_book(symbol, MAKER_BOOK_LEVELS)
             price = maker_buy_price(book, rules, ticker.last_price)
@@ -129,6 +132,15 @@ class BalanceMonitor:
                 prices[symbol] = price
                 verdicts[symbol] = await self._verdict(ticker, state.rebalance_mode)
         return MarketInputs(prices, view.rules, verdicts)
+
+    async def _may_buy(self, rules: SymbolRules) -> bool:
+        """Tell whether `rules.symbol` may be bought now; warn once when it may not."""
+        if may_trade(rules, Side.BUY):
+            return True
+        await self._refusals.warn(rules.symbol, SkipSymbol(rules.symbol, (
+            f"buying is not allowed now (tradeSideType {rules.trade_side.value}, status "
+            f"{rules.status.value})")), "maker buy")
+        return False
 
     async def _verdict(self, ticker: Ticker24h, rebalance: bool) -> FilterResult:
         try:
@@ -148,7 +160,7 @@ class BalanceMonitor:
     async def _top_up(self, view: MarketView) -> int:
         """Buy the USDC the next purchase needs with USDT, one small market step per tick."""
         rules, price = view.rules.get("USDCUSDT"), view.price("USDCUSDT")
-        if rules is None or price is None or not rules.tradeable:
+        if rules is None or price is None or not await self._may_buy(rules):
             return 0
         required = self.policy.min_balance + self.policy.reserve
         balances = {"USDC": view.free("USDC"), "USDT": view.free("USDT")}
@@ -156,8 +168,12 @@ class BalanceMonitor:
         top_up = plan_usdc_top_up(required, balances, price, rules)
         if isinstance(top_up, Skip):
             return 0
-        order = await self._market_orders.buy(view, "USDCUSDT", top_up.quote_qty,
-                                              "USDC top-up from USDT")
+        try:
+            order = await self._market_orders.buy(view, "USDCUSDT", top_up.quote_qty,
+                                                  "USDC top-up from USDT")
+        except REFUSED as e:  # the purchase goes on with the USDC there is
+            await self._refusals.warn("USDCUSDT", e, "USDC top-up from USDT")
+            return 0
         return 1 if went_through(order) else 0
 
     def _remember(self, plan: PurchasePlan) -> None:

@@ -6,7 +6,6 @@ import logging
 from decimal import Decimal
 
 from mexcore.allocation import split_alts_majors
-from mexcore.errors import SkipSymbol
 from mexcore.lots import BelowMinimum
 from mexcore.money import format_decimal
 from mexcore.planning import Skip, safe_amount
@@ -17,8 +16,11 @@ from mexcore.quiet import Quiet
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders, went_through
+from mexcore.services.refusals import REFUSED, SymbolRefusals
 from mexcore.services.warnings import WarnOnce
 from mexcore.state import Cooldowns
+from mexcore.trade_side import may_trade
+from mexcore.values import Side
 
 log = logging.getLogger(__name__)
 NAME = "balancer_5050"
@@ -35,6 +37,7 @@ class Balancer5050:
         self._orders = MarketOrders(NAME, deps)
         self._cooldowns = Cooldowns(deps.store)
         self._warn = WarnOnce(deps.store, deps.notifier, NAME)
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
         self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
@@ -61,7 +64,7 @@ class Balancer5050:
 
     def _quiet(self, view: MarketView, now: int) -> Quiet | None:
         """Quiet while cooling down, or while the free USDC cannot fund an operation."""
-        if not all(view.tradeable(s) for s in self._symbols()):
+        if not all(_buyable(view, s) for s in self._symbols()):
             return None
         if not self._cooldowns.ready(NAME, now):
             return Quiet(until_ms=self._cooldowns.until_ms(NAME))
@@ -73,24 +76,29 @@ class Balancer5050:
         return [*self.policy.btc_eth_targets, *self.policy.alts]
 
     def _tradeable(self, view: MarketView) -> set[str]:
-        return {s for s in self._symbols() if view.tradeable(s) and view.price(s) is not None}
+        return {s for s in self._symbols() if _buyable(view, s) and view.price(s) is not None}
 
     async def _warn_untradeable(self, view: MarketView) -> None:
         for symbol in self._symbols():
-            if not view.tradeable(symbol):
-                await self._warn.once(symbol, f"{symbol} is not listed or not API-tradeable; "
-                                              "skipped")
+            if not _buyable(view, symbol):
+                await self._warn.once(symbol, f"{symbol} is not listed, not API-tradeable or "
+                                              "not buyable now (tradeSideType); skipped")
 
     async def _buy(self, view: MarketView, leg: Leg, plan: Operation5050) -> bool:
         reason = f"{plan.action.value} (alts share {plan.decision.alts_share:.3f})"
         try:
             order = await self._orders.buy(view, leg.symbol, leg.quote_amount, reason)
-        except SkipSymbol as e:
-            log.warning("%s: %s", NAME, e)
+        except REFUSED as e:  # the other legs go on
+            await self._refusals.warn(leg.symbol, e, "50/50 buy")
             return False
         if not isinstance(order, BelowMinimum) and not went_through(order):
             log.warning("%s: %s ended %s with nothing bought", NAME, leg.symbol, order.status)
         return went_through(order)
+
+
+def _buyable(view: MarketView, symbol: str) -> bool:
+    rules = view.rules.get(symbol)
+    return rules is not None and may_trade(rules, Side.BUY)
 
 
 def _report(plan: Operation5050, placed: list[Leg]) -> str:

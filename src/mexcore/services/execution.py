@@ -23,7 +23,13 @@ from mexcore.errors import (
 from mexcore.money import ZERO
 from mexcore.ports import Clock, Exchange, Store
 from mexcore.services.fills import FillSync
-from mexcore.services.pending import NOT_PLACED_AFTER_S, PendingOrders, never_placed
+from mexcore.services.pending import (
+    DELISTED,
+    NOT_PLACED_AFTER_S,
+    PendingOrders,
+    is_delisted,
+    never_placed,
+)
 from mexcore.values import (
     IntentStatus,
     Order,
@@ -140,7 +146,15 @@ class OrderExecutor:
         except OrderNotFound:
             self._not_found(intent, now_ms)
             return
-        except (RetryLater, ExchangeDataError, SkipSymbol) as e:
+        except SkipSymbol as e:
+            if await is_delisted(self._exchange, intent.symbol):
+                self._resolve_delisted(intent, e)
+                return
+            self._pending.failed(intent, now_ms, missing=False)
+            log.warning("order %s on %s: look-up refused, trying again later: %s", cid,
+                        intent.symbol, e)
+            return
+        except (RetryLater, ExchangeDataError) as e:
             self._pending.failed(intent, now_ms, missing=False)
             log.warning("order %s on %s: look-up failed, trying again later: %s", cid,
                         intent.symbol, e)
@@ -148,6 +162,13 @@ class OrderExecutor:
         self._pending.forget(intent)
         log.warning("order %s %s %s (outcome was %s): %s", cid, intent.side, intent.symbol,
                     intent.status, order.status)
+
+    def _resolve_delisted(self, intent: OrderIntent, error: SkipSymbol) -> None:
+        self._update(intent.client_order_id, IntentStatus.CANCELLED, reason=f"{DELISTED} "
+                     f"({error.reason})")
+        self._pending.forget(intent)
+        log.warning("order %s %s %s (outcome was %s): %s", intent.client_order_id, intent.side,
+                    intent.symbol, intent.status, DELISTED)
 
     def _not_found(self, intent: OrderIntent, now_ms: int) -> None:
         lookups = self._pending.failed(intent, now_ms, missing=True)

@@ -21,6 +21,7 @@ from mexcore.money import ZERO, to_decimal
 from mexcore.policies import BalanceMonitorPolicy
 from mexcore.pricing import MAKER_BOOK_LEVELS, RequoteAction, maker_buy_price, requote_decision
 from mexcore.services.deps import ServiceDeps
+from mexcore.services.refusals import REFUSED, Refusal, SymbolRefusals
 from mexcore.state import Cursors, JsonValue
 from mexcore.values import (
     IntentStatus,
@@ -34,6 +35,8 @@ from mexcore.values import (
 )
 
 log = logging.getLogger(__name__)
+#: Refusals a fresh book may cure (30010: price outside the band); any other ends the buy.
+REPRICEABLE_CODES = frozenset({30010})
 
 
 @attrs.frozen
@@ -52,6 +55,7 @@ class MakerMiss:
     symbol: str
     reason: str
     attempts: int = 0
+    refused: bool = False  # the exchange refused the symbol's order: warned once, not reported
 
 
 @attrs.frozen
@@ -109,6 +113,7 @@ class MakerBuyer:
     def __init__(self, runner: str, deps: ServiceDeps, policy: BalanceMonitorPolicy) -> None:
         self._runner, self._deps, self._policy = runner, deps, policy
         self._chains = Cursors(deps.store, f"{runner}.maker")
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, runner)
 
     async def place(
         self, rules: SymbolRules, qty: Decimal, reason: str, max_value: Decimal
@@ -135,10 +140,10 @@ class MakerBuyer:
             chain = attrs.evolve(chain, attempts=chain.attempts + 1)
             try:
                 order = await self._deps.executor.submit(self._runner, sized.request(cid), reason)
-            except OrderRejected as e:
-                miss = MakerMiss(rules.symbol, f"rejected: {e}", chain.attempts)
-                log.info("%s: maker attempt %d on %s %s", self._runner, chain.attempts,
-                         rules.symbol, miss.reason)
+            except REFUSED as e:
+                miss = await self._refused(rules.symbol, e, chain.attempts)
+                if miss.refused:
+                    return miss
                 continue
             if order.status.is_open or order.executed_qty > ZERO:
                 if order.status.is_open:
@@ -148,6 +153,16 @@ class MakerBuyer:
                              "with nothing filled", chain.attempts)
             log.info("%s: maker attempt %d: %s", self._runner, chain.attempts, miss.reason)
         return miss
+
+    async def _refused(self, symbol: str, refusal: Refusal, attempts: int) -> MakerMiss:
+        """Warn once about a refusal no fresh price cures; return the miss either way."""
+        miss = MakerMiss(symbol, f"rejected: {refusal}", attempts)
+        if isinstance(refusal, OrderRejected) and refusal.code in REPRICEABLE_CODES:
+            log.info("%s: maker attempt %d on %s %s", self._runner, attempts, symbol,
+                     miss.reason)
+            return miss
+        await self._refusals.warn(symbol, refusal, "maker buy")
+        return attrs.evolve(miss, refused=True)
 
     async def look_after(self, rules_by_symbol: dict[str, SymbolRules]) -> tuple[int, bool]:
         """Requote or cancel this runner's resting orders; return (actions, any still open)."""

@@ -12,13 +12,19 @@ intent is older than `NOT_PLACED_AFTER_S` (the reconciliation's grace). Its inte
 `rejected` with that reason, and a warning goes to the log. An order that does appear later
 anyway (MEXC has never been seen to do that after a minute) is adopted by the next
 reconciliation as a `recovered` open order.
+
+Delisted: a look-up answered SkipSymbol (MEXC: "Invalid symbol. (-1121)") for a symbol that is
+no longer in exchangeInfo ends the look-ups: the intent becomes `cancelled` with the reason
+`DELISTED` (MEXC cancels a delisted symbol's open orders; fills it had are in myTrades history)
+and one warning goes to the log. A symbol still listed (suspended, 30000) keeps its backoff.
 """
 
 from __future__ import annotations
 
 import attrs
 
-from mexcore.ports import Store
+from mexcore.errors import MexbotError
+from mexcore.ports import Exchange, Store
 from mexcore.state import Cursors
 from mexcore.values import IntentStatus, OrderIntent
 
@@ -28,6 +34,7 @@ MAX_DELAY_S = 300
 NOT_PLACED_LOOKUPS = 3
 NOT_PLACED_AFTER_S = 60
 IN_FLIGHT_S = 30  # an intended or sent intent younger than this may still be in flight
+DELISTED = "the symbol is no longer listed by the exchange; its look-ups ended"
 
 
 @attrs.frozen
@@ -77,6 +84,14 @@ class PendingOrders:
     def forget(self, intent: OrderIntent) -> None:
         """Drop the look-up record of a resolved intent."""
         self._lookups.set(intent.client_order_id, None)
+
+
+async def is_delisted(exchange: Exchange, symbol: str) -> bool:
+    """Tell whether `symbol` is missing from exchangeInfo now (False if that cannot be read)."""
+    try:
+        return symbol not in await exchange.symbol_rules()
+    except MexbotError:  # not known now: the next look-up asks again
+        return False
 
 
 def never_placed(

@@ -17,6 +17,8 @@ from mexcore.services.deps import ServiceDeps
 from mexcore.services.journal_positions import JournalPositions
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders, went_through
+from mexcore.services.refusals import REFUSED, SymbolRefusals
+from mexcore.trade_side import may_trade
 from mexcore.values import Order, Side
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class PortfolioRebalancer:
         self._deps, self.policy, self._targets = deps, policy, dict(targets.targets)
         self._orders = MarketOrders(NAME, deps)
         self._journal = JournalPositions(deps.store)
+        self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
 
     async def tick(self) -> int:
         """Rebalance once; return the number of orders placed (or 1 for a block notice)."""
@@ -75,16 +78,20 @@ class PortfolioRebalancer:
         return total
 
     async def _execute(self, view: MarketView, leg: RebalanceLeg) -> bool:
-        if not view.tradeable(leg.symbol):
+        rules = view.rules.get(leg.symbol)
+        if rules is None:
             return False
         reason = f"portfolio rebalance {leg.side} {format_decimal(leg.quote_amount)}"
         try:
+            if not may_trade(rules, leg.side):
+                raise SkipSymbol(leg.symbol, f"{leg.side} is not allowed now (tradeSideType "
+                                 f"{rules.trade_side.value}, status {rules.status.value})")
             if leg.side is Side.SELL:
                 order = await self._orders.sell_value(view, leg.symbol, leg.quote_amount, reason)
             else:
                 order = await self._buy(leg, reason)
-        except SkipSymbol as e:
-            log.warning("%s: %s", NAME, e)
+        except REFUSED as e:  # the other legs go on
+            await self._refusals.warn(leg.symbol, e, f"rebalance {leg.side}")
             return False
         return went_through(order)
 

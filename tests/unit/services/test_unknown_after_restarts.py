@@ -7,6 +7,7 @@ unknown_order_grace_s`; the crash run sets it short, as the sandbox has no such 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from tests.unit.services.support import NOW, World, flat_closes, world
@@ -18,6 +19,7 @@ from mexcore.errors import ConfigError, RetryLater
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.reconcile import Reconciler
 from mexcore.values import IntentStatus, OrderIntent, OrderRequest, OrderType, Side
+from runners.container import make_container
 
 D = Decimal
 
@@ -69,3 +71,12 @@ def test_the_grace_is_read_from_the_mexc_section() -> None:
     assert config.mexc.unknown_order_grace_s == 5
     with pytest.raises(ConfigError, match="unknown_order_grace_s"):
         load_config({"mexc": {"unknown_order_grace_s": 0}})
+
+
+def test_the_mexc_adapter_settings_accept_the_core_grace_key(tmp_path: Path) -> None:
+    config = load_config({"mode": "live", "state_dir": str(tmp_path),
+                          "mexc": {"unknown_order_grace_s": 7, "timeout_s": 3}})
+
+    settings = make_container(config).mexc_settings()
+
+    assert settings.timeout_s == 3
