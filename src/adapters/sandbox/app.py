@@ -131,7 +131,8 @@ async def _serve(sandbox: Sandbox, request: Request, handler: Handler, signed: b
 
 def _signed_account(sandbox: Sandbox, raw: RawRequest, key: str | None) -> SandboxAccount:
     try:
-        account = authenticate(raw, key, sandbox.accounts, sandbox.judge_ms(key or ""))
+        account = authenticate(raw, key, sandbox.accounts, sandbox.judge_ms(key or ""),
+                               sandbox.window_scale(key or ""))
     except MexcError as e:
         if e.code == 700003 and key:
             sandbox.note_timestamp(key, None)

@@ -53,8 +53,11 @@ def _without_signature(text: str) -> str:
 
 
 def authenticate(raw: RawRequest, api_key: str | None, accounts: Mapping[str, SandboxAccount],
-                 server_ms: int) -> SandboxAccount:
-    """Check key, signature and timestamp like MEXC; return the account or raise MexcError."""
+                 server_ms: int, window_scale: float = 1.0) -> SandboxAccount:
+    """Check key, signature and timestamp like MEXC; return the account or raise MexcError.
+
+    `window_scale` stretches the recvWindow (a fast replay: its real ms are longer there).
+    """
     if not api_key:
         raise bad_request(400, "api key required")
     account = accounts.get(api_key)
@@ -65,13 +68,13 @@ def authenticate(raw: RawRequest, api_key: str | None, accounts: Mapping[str, Sa
     if not signature or "timestamp" not in params:
         raise bad_request(700004, "Mandatory parameter 'signature' was not sent, was "
                           "empty/null, or malformed.")
-    _check_time(params, server_ms)
+    _check_time(params, server_ms, window_scale)
     if not hmac.compare_digest(signature, sign(account.api_secret, raw.signed_text())):
         raise bad_request(700002, "Signature for this request is not valid.")
     return account
 
 
-def _check_time(params: Mapping[str, str], server_ms: int) -> None:
+def _check_time(params: Mapping[str, str], server_ms: int, window_scale: float) -> None:
     try:
         timestamp = int(params["timestamp"])
         window = int(params.get("recvWindow", "5000"))
@@ -79,5 +82,5 @@ def _check_time(params: Mapping[str, str], server_ms: int) -> None:
         raise bad_request(700004, "Mandatory parameter 'timestamp' was malformed.") from e
     if window > MAX_RECV_WINDOW_MS:
         raise bad_request(700005, "recvWindow must less than 60000")
-    if not (timestamp < server_ms + 1000 and server_ms - timestamp <= window):
+    if not (timestamp < server_ms + 1000 and server_ms - timestamp <= window * window_scale):
         raise bad_request(700003, "Timestamp for this request is outside of the recvWindow.")

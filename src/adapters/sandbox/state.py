@@ -89,6 +89,17 @@ class Sandbox:
         timestamp, real_s, _ = anchor
         return timestamp + int((time.monotonic() - real_s) * 1000)
 
+    def window_scale(self, api_key: str) -> float:
+        """Return how far to stretch a key's recvWindow: the replay speed until it is anchored.
+
+        Until then its timestamps come from a server time read earlier; at speed 60 the 5 s
+        window is 83 real ms, shorter than a paced client takes between reading and signing.
+        """
+        clock = self.clock
+        if not isinstance(clock, ReplayClock) or api_key in self._anchors:
+            return 1.0
+        return clock.speed
+
     def note_timestamp(self, api_key: str, timestamp: int | None) -> None:
         """Remember a key's first accepted timestamp (fast replay), or forget it (None)."""
         if timestamp is None:

@@ -57,3 +57,29 @@ async def test_a_client_that_restarts_resyncs_once_and_goes_on() -> None:
         balances = await second.balances()
         again = await second.balances()
     assert balances == again == {}
+
+
+class SlowTimer(Timer):
+    """A timer on which every reading of the replay clock costs `step_s` real seconds."""
+
+    def __init__(self, step_s: float) -> None:
+        super().__init__()
+        self.step_s = step_s
+
+    def __call__(self) -> float:
+        self.now += self.step_s
+        return self.now
+
+
+async def test_a_client_slowed_between_its_time_sync_and_its_request_is_still_served() -> None:
+    # 0.2 real seconds between reading the server time and signing (a paced start, as after
+    # a crash): 12 s of a 60x replay, more than the 5 s recvWindow of replayed time.
+    clock = ReplayClock(START_MS, speed=60, timer=SlowTimer(0.2))
+    config = SandboxConfig(accounts=(SandboxAccount("k", "s", {"USDC": Decimal(100)}),),
+                           rate_limit=False)
+    async with running_sandbox(config, clock=clock, market=bundled_market()) as run, \
+            httpx.AsyncClient() as client:
+        mexc = MexcExchange(client, MexcSettings(base_url=run.base_url), Credentials("k", "s"))
+        balances = await mexc.balances()
+
+    assert balances["USDC"].free == Decimal(100)
