@@ -80,9 +80,15 @@ class FaultInjector:
             f.lose_next_answers -= 1
         else:
             lost = f.lost_answer_rate > 0 and self._rng.random() < f.lost_answer_rate
-        if lost and f.lookups_fail_after_lost > 0:
-            self._failing_lookups, self._lost_cid = f.lookups_fail_after_lost, client_order_id
+        if lost:
+            self.note_lost(client_order_id)
         return lost
+
+    def note_lost(self, client_order_id: str) -> None:
+        """Arm the failing look-ups after the answer to `client_order_id` was lost."""
+        if self.faults.lookups_fail_after_lost > 0:
+            self._failing_lookups = self.faults.lookups_fail_after_lost
+            self._lost_cid = client_order_id
 
     def before_lookup(self, endpoint: str, client_order_id: str = "") -> None:
         """Fail a look-up that follows a lost answer (-2013 for the lost order, else a 503)."""
