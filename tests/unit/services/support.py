@@ -138,7 +138,8 @@ class AuditedExchange(FakeExchange):
     ) -> None:
         super().__init__(clock, market, rules, faults=faults)
         self.sent: list[SentOrder] = []
-        self.cancels: list[tuple[str, str, int]] = []  # (symbol, client id, when) of each
+        # (symbol, client id, when, how many orders were sent before) of each cancel
+        self.cancels: list[tuple[str, str, int, int]] = []
 
     def _place(self, request: OrderRequest) -> OrderState:
         """Place like FakeExchange, recording the free quote balance just before and after."""
@@ -152,7 +153,7 @@ class AuditedExchange(FakeExchange):
     async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
         """Cancel like FakeExchange, remembering which order was cancelled when."""
         order = await super().cancel_order(symbol, client_order_id)
-        self.cancels.append((symbol, client_order_id, self.clock.now_ms()))
+        self.cancels.append((symbol, client_order_id, self.clock.now_ms(), len(self.sent)))
         return order
 
     def _audit(self, request: OrderRequest, before: Decimal, after: Decimal) -> SentOrder:
