@@ -208,7 +208,8 @@ class BotMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_reserve_is_broken(self) -> None:
-        assert broken_reserves(self.exchange.sent) == []
+        broken = broken_reserves(self.exchange.sent)
+        assert broken == [], broken
 
     @invariant()
     def no_cap_is_exceeded(self) -> None:
@@ -256,28 +257,31 @@ class BotMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_runner_tick_failed(self) -> None:
-        assert self.bad_ticks == []
+        assert self.bad_ticks == [], self.bad_ticks
 
     @invariant()
     def no_decision_executes_more_than_planned(self) -> None:
-        assert overbought_chains(self.exchange) == []
+        problems = overbought_chains(self.exchange)
+        assert problems == [], problems
 
     @invariant()
     def no_requote_breaks_a_reserve(self) -> None:
-        assert broken_requote_reserves(self.exchange.sent) == []
+        broken = broken_requote_reserves(self.exchange.sent)
+        assert broken == [], broken
 
     @invariant()
     def no_maker_order_outlives_its_requotes(self) -> None:
-        assert overdue_makers(self.exchange, maker_lifetime_ms(CONFIG), self.ticks) == []
+        overdue = overdue_makers(self.exchange, maker_lifetime_ms(CONFIG), self.ticks)
+        assert overdue == [], overdue
 
     @invariant()
     def every_unresolved_intent_is_resolved_within_a_few_ticks(self) -> None:
-        assert self.unresolved.late(self.store.intents(), self.ticks,
-                                    self.pauses.is_paused) == []
+        late = self.unresolved.late(self.store.intents(), self.ticks, self.pauses.is_paused)
+        assert late == [], late
 
     @invariant()
     def no_client_order_id_names_two_requests(self) -> None:
-        assert self.ids.reused == []
+        assert self.ids.reused == [], self.ids.reused
 
 
 #: Shrinking a failure of this machine takes minutes: only when asked (MEXBOT_SHRINK=1).
