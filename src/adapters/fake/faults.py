@@ -53,11 +53,21 @@ class FaultInjector:
     """Apply `Faults` to calls, with seeded randomness (deterministic for a seed)."""
 
     def __init__(self, faults: Faults, clock: Clock) -> None:
-        self.faults = faults
+        self._faults = faults
         self._clock = clock
         self._rng = random.Random(faults.seed)
         self._failing_lookups = 0
         self._lost_cid = ""
+
+    @property
+    def faults(self) -> Faults:
+        """The fault settings in force."""
+        return self._faults
+
+    @faults.setter
+    def faults(self, value: Faults) -> None:
+        # New settings: look-ups armed under the old ones no longer fail.
+        self._faults, self._failing_lookups = value, 0
 
     async def before_call(self, endpoint: str) -> None:
         """Wait the latency, then maybe raise RetryLater (an error or a 429)."""

@@ -218,3 +218,14 @@ async def test_the_same_seed_gives_the_same_faults() -> None:
         return [(o.client_order_id, o.executed_qty, o.status) for o in exchange.all_orders()]
 
     assert await run() == await run()
+
+
+async def test_new_fault_settings_end_the_failing_look_ups_armed_under_the_old_ones() -> None:
+    exchange = make(lose_next_answers=1, lookups_fail_after_lost=5)
+    bid, _ = await best(exchange)
+    with pytest.raises(OutcomeUnknown):
+        await exchange.place_order(maker("lost4", bid))
+
+    exchange.faults = Faults()
+
+    assert [o.client_order_id for o in await exchange.open_orders(SYMBOL)] == ["lost4"]
