@@ -77,19 +77,34 @@ def overbought_chains(exchange: AuditedExchange) -> list[str]:
 
 
 def broken_requote_reserves(
-    sent: Iterable[SentOrder], reserves: Mapping[str, Decimal] = RESERVES
+    exchange: AuditedExchange, reserves: Mapping[str, Decimal] = RESERVES
 ) -> list[str]:
-    """Return each USDC requote of a reserve-keeping runner that left less than its reserve."""
+    """Return each USDC requote of a reserve-keeping runner that left less than its reserve.
+
+    As in `broken_reserves`, what a request may spend is its value without fees; the fee share
+    the exchange holds on the decision's other resting orders (value × the higher fee rate)
+    is allowed for, since the decision's own check does not count it either.
+    """
+    root_of = {c: root for root, members in chains(exchange).items() for c in members}
+    by_cid = {o.request.client_order_id: o for o in exchange.sent}
     broken = []
-    for order in sent:
+    for order in exchange.sent:
         r = order.request
         if not is_requote(order) or order.runner not in reserves or r.side is not Side.BUY:
             continue
-        if r.symbol.endswith("USDC") and order.free_before - request_value(r) < reserves[
-                order.runner]:
+        root = by_cid[root_of.get(r.client_order_id, r.client_order_id)]
+        slack = sum((_fee_hold(exchange, o) for o in exchange.sent if not is_requote(o)
+                     and (o.runner, o.decided_ms) == (root.runner, root.decided_ms)), D(0))
+        left = order.free_before - request_value(r) + slack
+        if r.symbol.endswith("USDC") and left < reserves[order.runner]:
             broken.append(f"{order.runner} requote {r.client_order_id}: "
-                          f"{order.free_before} - {request_value(r)}")
+                          f"{order.free_before} - {request_value(r)} (+ {slack} fees held)")
     return broken
+
+
+def _fee_hold(exchange: AuditedExchange, order: SentOrder) -> Decimal:
+    rules = exchange.rules[order.request.symbol]
+    return request_value(order.request) * max(rules.maker_fee, rules.taker_fee)
 
 
 def maker_lifetime_ms(config: BotConfig) -> int:

@@ -9,6 +9,7 @@ import pytest
 from tests.integration.bot_audit import (
     ClientIdLedger,
     UnresolvedWatch,
+    broken_requote_reserves,
     chains,
     overbought_chains,
     overdue_makers,
@@ -99,3 +100,13 @@ def test_one_client_id_for_two_requests_is_noted_and_a_plain_retry_is_not() -> N
     assert ledger.reused == []
     ledger.note(RUNNER, OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, "e1", quote_qty=D(11)))
     assert len(ledger.reused) == 1
+
+
+async def test_a_requote_that_spends_into_the_reserve_breaks_it() -> None:
+    w = world(flat_closes([SYMBOL]), {"USDC": "33"})
+    await rest(w, "f1")  # 0.001 at the best bid: about 30 USDC, 3 left free
+    await w.deps.executor.cancel(SYMBOL, "f1")
+    w.exchange.engine.account.debit("USDC", D("1.5"))  # spent elsewhere meanwhile
+    await rest(w, "f2", reason="requote 1/3: same size")
+
+    assert len(broken_requote_reserves(w.exchange)) == 1

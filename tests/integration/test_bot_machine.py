@@ -266,7 +266,7 @@ class BotMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_requote_breaks_a_reserve(self) -> None:
-        broken = broken_requote_reserves(self.exchange.sent)
+        broken = broken_requote_reserves(self.exchange)
         assert broken == [], broken
 
     @invariant()
