@@ -1,4 +1,7 @@
-"""The matching engine of the fake exchange: account, orders, fills (synchronous, no faults)."""
+"""The matching engine of the fake exchange: account, orders, fills (synchronous, no faults).
+
+Faults act through it: `fill_resting` fills a resting order now, `shift` moves a symbol's book.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ import attrs
 import numpy as np
 
 from adapters.fake.account import Account
-from adapters.fake.book import BookModel, synthesise_book
-from adapters.fake.market import MINUTE_MS, MarketData
+from adapters.fake.book import BookModel, best_prices, synthesise_book
+from adapters.fake.market import MINUTE_MS, MarketData, price_text
 from adapters.fake.matching import Trade, touch_fraction, walk_by_budget, walk_by_qty
 from adapters.fake.orders import OrderState, closed_status
 from adapters.fake.validation import validate_request
@@ -61,6 +64,8 @@ class MatchingEngine:
         self._order_ids = count(1)
         self._trade_ids = count(1)
         self._synced = 0
+        self.shifts: dict[str, tuple[int, int]] = {}  # symbol → (ticks, during which minute)
+        self.moves = 0  # counts every shift set or ended, so a cache of books can tell
 
     def rules_for(self, symbol: str) -> SymbolRules:
         """Return the rules of `symbol`, or raise SkipSymbol (-1121 Invalid symbol.)."""
@@ -73,27 +78,61 @@ class MatchingEngine:
         """Return the synthetic book of `symbol` after `done` completed minutes."""
         m = self.market
         decimals = (m.price_decimals(symbol), m.qty_decimals(symbol))
-        price, volume = m.last_price_float(symbol, done), m.avg_volume(symbol, done)
+        price, volume = self.price_float(symbol, done), m.avg_volume(symbol, done)
         book = synthesise_book(symbol, price, volume, decimals, self.book_model, limit)
         return attrs.evolve(book, time_ms=m.minute_open_ms(done))
 
-    def place(self, request: OrderRequest, now_ms: int) -> OrderState:
-        """Validate, hold funds, execute what crosses, rest or close; return the order."""
+    def price_float(self, symbol: str, done: int) -> float:
+        """Return the last price after `done` minutes, moved by the symbol's shift if any."""
+        price = self.market.last_price_float(symbol, done)
+        ticks, minute = self.shifts.get(symbol, (0, -1))
+        if not ticks or minute != done:
+            return price
+        tick = 10.0 ** -self.market.price_decimals(symbol)
+        return max(price + ticks * tick, tick)
+
+    def last_price(self, symbol: str, done: int) -> Decimal:
+        """Return `price_float` as an exact Decimal on the market's tick."""
+        return price_text(self.price_float(symbol, done), self.market.price_decimals(symbol))
+
+    def place(
+        self, request: OrderRequest, now_ms: int, *, cancel_taking_maker: bool = False
+    ) -> OrderState:
+        """Validate, hold funds, execute what crosses, rest or close; return the order.
+
+        A LIMIT_MAKER that would take is rejected (-2010), or with `cancel_taking_maker`
+        accepted and closed CANCELED with nothing filled.
+        """
         rules = self.rules_for(request.symbol)
         if request.client_order_id in self.orders:
             raise OrderRejected("Duplicate order sent.", -2010)
         done = self.market.completed(now_ms)
-        validate_request(request, rules, self.market.last_price(request.symbol, done))
+        validate_request(request, rules, self.last_price(request.symbol, done))
         if len(self._open) >= MAX_OPEN_ORDERS:
             raise OrderRejected("Cannot exceed the maximum order limit", 30029)
-        trades, complete = self._taker_trades(request, rules, done)
+        takes = request.type is OrderType.LIMIT_MAKER and self._maker_takes(request, done)
+        if takes and not cancel_taking_maker:
+            raise OrderRejected("Order would immediately match and take.", -2010)
+        trades, complete = ([], False) if takes else self._taker_trades(request, rules, done)
         state = OrderState(request, rules, f"C02__{next(self._order_ids)}", now_ms)
         self._hold(state, self._hold_amount(request, rules, trades))
         for trade in trades:
             self._fill(state, trade, maker=False, time_ms=now_ms)
-        self._settle(state, complete, now_ms)
+        if takes:
+            self._close(state, OrderStatus.CANCELED, now_ms)
+        else:
+            self._settle(state, complete, now_ms)
         self.orders[request.client_order_id] = state
         return state
+
+    def _maker_takes(self, request: OrderRequest, done: int) -> bool:
+        bid, ask = self._best(request.symbol, done)
+        best = ask if state_is_buy(request) else bid
+        return best is not None and _would_take(best, request.price, state_is_buy(request))
+
+    def _best(self, symbol: str, done: int) -> tuple[Decimal | None, Decimal]:
+        price = self.price_float(symbol, done)
+        return best_prices(price, self.market.price_decimals(symbol), self.book_model)
 
     def _taker_trades(
         self, request: OrderRequest, rules: SymbolRules, done: int
@@ -105,8 +144,6 @@ class MatchingEngine:
             return walk_by_budget(levels, request.quote_qty, rules.taker_fee, rules.qty_step)
         qty = request.quantity or ZERO
         if request.type is OrderType.LIMIT_MAKER:
-            if levels and _would_take(levels[0].price, request.price, is_buy):
-                raise OrderRejected("Order would immediately match and take.", -2010)
             return [], False
         trades, complete = walk_by_qty(levels, qty, request.price, is_buy)
         if request.type is OrderType.FILL_OR_KILL and not complete:
@@ -242,6 +279,28 @@ class MatchingEngine:
                 return
             state.status = OrderStatus.PARTIALLY_FILLED
         state.first_minute = done
+
+    def fill_resting(self, state: OrderState, qty: Decimal, now_ms: int) -> None:
+        """Fill `qty` (at most what is left) of an open order now, at its limit, as maker."""
+        qty = min(qty, state.remaining_qty)
+        if qty <= ZERO or not state.status.is_open or state.request.price is None:
+            return
+        self._fill(state, Trade(state.request.price, qty), maker=True, time_ms=now_ms)
+        if state.remaining_qty <= ZERO:
+            self._close(state, OrderStatus.FILLED, now_ms)
+        else:
+            state.status = OrderStatus.PARTIALLY_FILLED
+
+    def shift(self, symbol: str, ticks: int, now_ms: int) -> None:
+        """Move `symbol`'s book by `ticks` until a minute completes; fill the orders it crosses."""
+        done = self.market.completed(now_ms)
+        self.shifts[symbol] = (ticks, done)
+        self.moves += 1
+        bid, ask = self._best(symbol, done)
+        for state in list(self._resting.get(symbol, [])):
+            best = ask if state.is_buy else bid
+            if best is not None and _would_take(best, state.request.price, state.is_buy):
+                self.fill_resting(state, state.remaining_qty, now_ms)
 
     def _minute_cap(self, state: OrderState, volume: float) -> Decimal:
         step = state.rules.qty_step

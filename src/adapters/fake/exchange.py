@@ -12,6 +12,7 @@ from adapters.fake.engine import MatchingEngine, MxDeduction
 from adapters.fake.faults import FaultInjector, Faults
 from adapters.fake.loader import load_market_data
 from adapters.fake.market import MarketData, amount_text, price_text
+from adapters.fake.orders import OrderState
 from adapters.fake.rules import default_rules
 from mexcore.errors import OutcomeUnknown
 from mexcore.money import to_decimal
@@ -24,6 +25,7 @@ from mexcore.values import (
     Order,
     OrderBook,
     OrderRequest,
+    OrderType,
     SymbolRules,
     Ticker24h,
 )
@@ -57,7 +59,7 @@ class FakeExchange:
         model = book_model or BookModel()
         self.engine = MatchingEngine(self.market, rules, model, MxDeduction())
         self.injector = FaultInjector(faults or Faults(seed=seed), clock)
-        self._cache_minute = -1
+        self._cache_minute: tuple[int, int] = (-1, 0)
         self._wake_floors: dict[tuple[str, Decimal], float] = {}
         self._cache: dict[Any, Any] = {}
         self._fills_seen = 0
@@ -105,7 +107,7 @@ class FakeExchange:
     def last_price(self, symbol: str) -> Decimal:
         """Return the last traded price of `symbol` now."""
         self.engine.rules_for(symbol)
-        return self.market.last_price(symbol, self._done())
+        return self.engine.last_price(symbol, self._done())
 
     def sync(self) -> None:
         """Fill resting orders up to the clock's time (every port call does this first)."""
@@ -133,7 +135,7 @@ class FakeExchange:
                 self._wake_floors.clear()
             margin = 10.0 ** -self.market.price_decimals(symbol)
             floor = self._wake_floors[(symbol, level)] = float(level) * (1 - 1e-9) - margin
-        return self.market.last_price_float(symbol, self._done()) >= floor
+        return self.engine.price_float(symbol, self._done()) >= floor
 
     def free_balance(self, asset: str) -> Decimal:
         """Return the free balance of `asset` now (resting orders filled up to the clock)."""
@@ -159,39 +161,41 @@ class FakeExchange:
 
     async def candles(self, symbol: str, interval: str, limit: int) -> Sequence[Candle]:
         """Return up to `limit` candles (1m 5m 15m 30m 60m 4h 1d 1W 1M), oldest first."""
-        await self._enter("klines")
+        await self._enter("klines", symbol)
         self.engine.rules_for(symbol)
         key = ("candles", symbol, interval, limit)
         return self._cached(key, lambda: self.market.candles(symbol, interval, limit, self._done()))
 
     async def order_book(self, symbol: str, limit: int = 20) -> OrderBook:
         """Return the synthetic book, `limit` levels a side."""
-        await self._enter("depth")
+        await self._enter("depth", symbol)
         self.engine.rules_for(symbol)
         key = ("book", symbol, limit)
         return self._cached(key, lambda: self.engine.book(symbol, self._done(), limit))
 
     async def place_order(self, request: OrderRequest) -> Order:
         """Place an order; return its state right after matching."""
-        await self._enter("order")
-        order = self.engine.place(request, self.clock.now_ms()).to_order()
-        if self.injector.answer_lost():
+        await self._enter("order", request.symbol)
+        order = self._place(request).to_order()
+        if self.injector.answer_lost(request.client_order_id):
             raise OutcomeUnknown(f"order {request.client_order_id}: answer lost (injected)")
         return order
 
     async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
         """Cancel an open order; return it as it is after the cancel."""
-        await self._enter("order")
+        await self._enter("order", symbol)
         return self.engine.cancel(symbol, client_order_id, self.clock.now_ms()).to_order()
 
     async def get_order(self, symbol: str, client_order_id: str) -> Order:
         """Return one order by client order id."""
-        await self._enter("order")
+        await self._enter("order", symbol)
+        self.injector.before_lookup("order", client_order_id)
         return self.engine.get(symbol, client_order_id).to_order()
 
     async def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
         """Return the open orders (of one symbol, or all), oldest first."""
-        await self._enter("openOrders")
+        await self._enter("openOrders", symbol)
+        self.injector.before_lookup("openOrders")
         return [
             s.to_order()
             for s in self.engine.open_orders()
@@ -235,15 +239,40 @@ class FakeExchange:
 
     # --- internals -----------------------------------------------------------------------------
 
-    async def _enter(self, endpoint: str) -> None:
+    async def _enter(self, endpoint: str, symbol: str | None = None) -> None:
         await self.injector.before_call(endpoint)
         self.sync()
+        f = self.faults
+        if f.fill_rate > 0 or f.fill_next > 0:
+            self._fill_between()
+        if f.price_move_rate > 0 or f.move_next > 0:
+            self._move_price(symbol)
+
+    def _place(self, request: OrderRequest) -> OrderState:
+        cancel = request.type is OrderType.LIMIT_MAKER and self.injector.cancels_post_only()
+        return self.engine.place(request, self.clock.now_ms(), cancel_taking_maker=cancel)
+
+    def _fill_between(self) -> None:
+        resting = self.engine.open_orders()
+        chosen = self.injector.fill_share(len(resting))
+        if chosen is None:
+            return
+        state, share = resting[chosen[0]], chosen[1]
+        step = state.rules.qty_step
+        qty = max(step, state.remaining_qty * share // step * step)
+        self.engine.fill_resting(state, qty, self.clock.now_ms())
+
+    def _move_price(self, symbol: str | None) -> None:
+        known = [s for s in self.engine.rules if self.market.has(s)]
+        moved = self.injector.price_move(known, symbol if symbol in known else None)
+        if moved is not None:
+            self.engine.shift(moved[0], moved[1], self.clock.now_ms())
 
     def _done(self) -> int:
         return self.market.completed(self.clock.now_ms())
 
     def _cached(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-        done = self._done()
+        done = self._done(), self.engine.moves
         if done != self._cache_minute:
             self._cache_minute, self._cache = done, {}
         if key not in self._cache:
@@ -266,6 +295,9 @@ class FakeExchange:
 
     def _ticker(self, symbol: str, done: int) -> Ticker24h:
         last, first, high, low, volume, quote_volume = self.market.ticker_values(symbol, done)
+        if symbol in self.engine.shifts:
+            last = self.engine.price_float(symbol, done)
+            high, low = max(high, last), min(low, last)
         dp = self.market.price_decimals(symbol)
         bid, ask = best_prices(last, dp, self.engine.book_model)
         return Ticker24h(

@@ -16,7 +16,10 @@ from mexcore.values import money_map
 class SandboxFaults:
     """Faults on demand, changeable while the server runs (also via `POST /sandbox/faults`).
 
-    Counters (`*_next`) fire on the next N matching requests, then stop by themselves.
+    Counters (`*_next`) fire on the next N matching requests, then stop by themselves. The
+    market's faults (`MARKET_FAULTS`, `MARKET_COUNTERS`) act in each account's fake exchange
+    (`adapters.fake.Faults` says what each does); a market counter moves to the account of
+    the next request.
     """
 
     clock_skew_ms: int = 0
@@ -29,6 +32,13 @@ class SandboxFaults:
     lose_next_order_answers: int = 0
     lost_answer_delay_s: float = 0.0
     hide_new_orders_queries: int = 0  # a new order answers -2013 to its first N queries
+    fill_rate: float = 0.0  # per request: a resting order fills, part or all, first
+    fill_next: int = 0
+    post_only_cancel_rate: float = 0.0  # a taking LIMIT_MAKER is accepted, then CANCELED
+    lookups_fail_after_lost: int = 0  # after a lost order answer, the next N look-ups fail
+    price_move_rate: float = 0.0  # per request: the symbol's book moves 1 … N ticks first
+    price_move_ticks: int = 3
+    move_next: int = 0
 
     def update(self, changes: Mapping[str, Any]) -> None:
         """Set the named fields (unknown names are refused)."""
@@ -37,7 +47,26 @@ class SandboxFaults:
         if unknown:
             raise ConfigError(f"sandbox.faults.{unknown[0]}", "unknown fault")
         for name, value in changes.items():
-            setattr(self, name, tuple(value) if isinstance(value, list) else value)
+            setattr(self, name, _fault_value(name, value))
+
+
+def _fault_value(name: str, value: Any) -> Any:
+    """Return `value` as the field's type (TOML numbers may arrive as Decimal)."""
+    default = attrs.fields_dict(SandboxFaults)[name].default
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(default, int) and not isinstance(default, bool):
+        if value != int(value):
+            raise ConfigError(f"sandbox.faults.{name}", f"must be a whole number, not {value}")
+        return int(value)
+    return value
+
+
+MARKET_FAULTS = ("fill_rate", "post_only_cancel_rate", "lookups_fail_after_lost",
+                 "price_move_rate", "price_move_ticks")
+MARKET_COUNTERS = ("fill_next", "move_next")
 
 
 @attrs.frozen

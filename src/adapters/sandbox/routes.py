@@ -32,9 +32,7 @@ class Call:
     @property
     def exchange(self) -> FakeExchange:
         """Return the FakeExchange of the calling account (public calls: any)."""
-        if self.account is None:
-            return self.sandbox.public
-        return self.sandbox.exchanges[self.account.api_key]
+        return self.sandbox.exchange_for(None if self.account is None else self.account.api_key)
 
     def need(self, name: str) -> str:
         """Return a mandatory parameter, or answer 700004."""
@@ -160,15 +158,17 @@ async def new_order(call: Call) -> Body:
     """Answer `POST /api/v3/order`: place, then ack without status (or lose the ack)."""
     assert call.account is not None
     request = _order_request(call)
-    lost = False
+    lost, exchange = False, call.exchange
     try:
-        order = await call.exchange.place_order(request)
+        order = await exchange.place_order(request)
     except OutcomeUnknown:  # the fake's own lost-answer fault: the order exists
-        order, lost = await call.exchange.get_order(request.symbol, request.client_order_id), True
+        order = exchange.engine.get(request.symbol, request.client_order_id).to_order()
+        lost = True
     call.sandbox.note_created(call.account.api_key, request.client_order_id)
     faults = call.sandbox.faults
     if faults.lose_next_order_answers > 0 or lost:
         faults.lose_next_order_answers = max(0, faults.lose_next_order_answers - 1)
+        exchange.injector.note_lost(request.client_order_id)
         if faults.lost_answer_delay_s > 0:
             await asyncio.sleep(faults.lost_answer_delay_s)
         else:

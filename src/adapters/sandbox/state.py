@@ -7,11 +7,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from adapters.fake import FakeExchange, MarketData, load_market_data
+from adapters.fake import FakeExchange, Faults, MarketData, load_market_data
 from adapters.mexc.constants import WEIGHTS
 from adapters.mexc.ratelimit import SlidingWindow
 from adapters.sandbox.clock import ReplayClock
-from adapters.sandbox.config import SandboxAccount, SandboxConfig, SandboxFaults
+from adapters.sandbox.config import (
+    MARKET_COUNTERS,
+    MARKET_FAULTS,
+    SandboxAccount,
+    SandboxConfig,
+    SandboxFaults,
+)
 from mexcore.ports import Clock
 
 DAY_MS = 24 * 3600 * 1000
@@ -56,7 +62,8 @@ class Sandbox:
         self._anchors: dict[str, tuple[int, float, int]] = {}
 
     def _open(self, account: SandboxAccount) -> FakeExchange:
-        fake = FakeExchange(self.clock, self.market, seed=self.config.seed)
+        fake = FakeExchange(self.clock, self.market, seed=self.config.seed,
+                            faults=Faults(seed=self.config.seed))
         for asset, amount in account.balances.items():
             if amount > 0:
                 fake.deposit(asset, amount)
@@ -66,6 +73,18 @@ class Sandbox:
     def public(self) -> FakeExchange:
         """The exchange that answers public market data (any account's: they share a market)."""
         return next(iter(self.exchanges.values()))
+
+    def exchange_for(self, api_key: str | None) -> FakeExchange:
+        """Return the fake exchange of a key (None: the public one), with the market faults."""
+        fake = self.public if api_key is None else self.exchanges[api_key]
+        target, faults = fake.faults, self.faults
+        for name in MARKET_FAULTS:
+            setattr(target, name, getattr(faults, name))
+        for name in MARKET_COUNTERS:
+            if getattr(faults, name) > 0:
+                setattr(target, name, getattr(target, name) + getattr(faults, name))
+                setattr(faults, name, 0)
+        return fake
 
     def server_ms(self) -> int:
         """Return the server's clock, with any injected skew."""

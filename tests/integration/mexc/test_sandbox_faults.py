@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,9 +21,10 @@ from tests.integration.mexc.harness import KEY, SECRET, SandboxHarness, sandbox_
 from adapters.fake import FakeClock
 from adapters.mexc import Credentials, MexcExchange, MexcSettings, RateLimited
 from adapters.mexc.errors import ClockSkew, FirewallBlocked
-from adapters.sandbox import SandboxAccount, SandboxConfig, running_sandbox
+from adapters.sandbox import Sandbox, SandboxAccount, SandboxConfig, running_sandbox
 from mexcore.errors import MexbotError, OutcomeUnknown, SkipSymbol, StopForHuman
 from mexcore.values import OrderRequest, OrderStatus, OrderType, Side
+from runners.sandbox_command import sandbox_config
 
 
 def market_buy(cid: str, symbol: str = TRADEABLE, amount: str = "20") -> OrderRequest:
@@ -198,3 +201,80 @@ async def test_a_concurrent_scan_at_default_pacing_never_earns_a_429() -> None:
         assert run.sandbox.throttled == 0
     assert len(counts) == 2 * len(symbols) > 40
     assert all(c == 50 for c in counts)
+
+
+MARKET_FAULTS_TOML = """
+[sandbox]
+seed = 9
+[sandbox.faults]
+fill_rate = 0.2
+fill_next = 2
+post_only_cancel_rate = 1.0
+lookups_fail_after_lost = 3
+price_move_rate = 0.1
+price_move_ticks = 5
+move_next = 1
+"""
+
+
+def test_the_market_fault_keys_of_the_config_reach_the_fake_exchange(tmp_path: Path) -> None:
+    path = tmp_path / "sandbox.toml"
+    path.write_text(MARKET_FAULTS_TOML)
+    args = argparse.Namespace(config=path, data=None, speed=None, seed=None)
+    sandbox = Sandbox(sandbox_config(args), clock=FakeClock(START_MS), market=bundled_market())
+
+    faults = sandbox.exchange_for("sandbox-api-key").faults
+
+    assert (faults.fill_rate, faults.fill_next, faults.post_only_cancel_rate) == (0.2, 2, 1.0)
+    assert (faults.lookups_fail_after_lost, faults.price_move_rate) == (3, 0.1)
+    assert (faults.price_move_ticks, faults.move_next, faults.seed) == (5, 1, 9)
+    assert (sandbox.faults.fill_next, sandbox.faults.move_next) == (0, 0)  # moved, not copied
+
+
+async def maker_at(world: SandboxHarness, side: str, cid: str) -> OrderRequest:
+    book = await world.mexc.order_book(TRADEABLE, 5)
+    price = book.best_ask if side == "ask" else book.best_bid
+    assert price is not None
+    qty = (Decimal(10) / price).quantize(world.sandbox.public.rules[TRADEABLE].qty_step)
+    return OrderRequest(TRADEABLE, Side.BUY, OrderType.LIMIT_MAKER, cid, quantity=qty,
+                        price=price)
+
+
+async def test_a_taking_post_only_order_comes_back_cancelled_over_http(
+        world: SandboxHarness) -> None:
+    await world.deposit("USDC", Decimal(100))
+    world.sandbox.faults.post_only_cancel_rate = 1.0
+
+    order = await world.mexc.place_order(await maker_at(world, "ask", "po1"))
+
+    assert order.status is OrderStatus.CANCELED
+    assert order.executed_qty == 0
+    assert (await world.mexc.balances())["USDC"].free == 100
+
+
+async def test_look_ups_failing_after_a_lost_answer_still_find_the_single_order(
+        world: SandboxHarness) -> None:
+    await world.deposit("USDC", Decimal(100))
+    world.sandbox.faults.lose_next_order_answers = 1
+    world.sandbox.faults.lookups_fail_after_lost = 2
+
+    order = await world.mexc.place_order(await maker_at(world, "bid", "lk1"))
+
+    assert order.client_order_id == "lk1"
+    assert order.status is OrderStatus.NEW
+    assert orders_in(world) == ["lk1"]
+
+
+async def test_a_fill_posted_to_the_faults_endpoint_fills_the_resting_order(
+        world: SandboxHarness) -> None:
+    await world.deposit("USDC", Decimal(100))
+    placed = await world.mexc.place_order(await maker_at(world, "bid", "fl1"))
+    async with httpx.AsyncClient() as client:
+        base = world.mexc.settings.base_url
+        answer = await client.post(f"{base}/sandbox/faults", json={"fill_next": 1})
+    assert answer.status_code == 200
+
+    order = await world.mexc.get_order(TRADEABLE, placed.client_order_id)
+
+    assert order.executed_qty > 0
+    assert [f.price for f in await world.mexc.my_fills(TRADEABLE)] == [placed.price]

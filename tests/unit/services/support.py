@@ -13,10 +13,17 @@ from decimal import Decimal
 import attrs
 import numpy as np
 
-from adapters.fake import FakeClock, FakeExchange, MarketData, RecordingNotifier, default_rules
+from adapters.fake import (
+    FakeClock,
+    FakeExchange,
+    Faults,
+    MarketData,
+    RecordingNotifier,
+    default_rules,
+)
+from adapters.fake.orders import OrderState
 from adapters.fake.series import Floats, MinuteSeries
 from adapters.fake.store import InMemoryStore
-from mexcore.errors import OutcomeUnknown
 from mexcore.money import decimals_of
 from mexcore.ports import Store
 from mexcore.services.deps import ServiceDeps
@@ -126,30 +133,35 @@ class AuditedExchange(FakeExchange):
     store: Store | None = None
 
     def __init__(
-        self, clock: FakeClock, market: MarketData, rules: Mapping[str, SymbolRules]
+        self, clock: FakeClock, market: MarketData, rules: Mapping[str, SymbolRules],
+        faults: Faults | None = None,
     ) -> None:
-        super().__init__(clock, market, rules)
+        super().__init__(clock, market, rules, faults=faults)
         self.sent: list[SentOrder] = []
+        # (symbol, client id, when, how many orders were sent before) of each cancel
+        self.cancels: list[tuple[str, str, int, int]] = []
 
-    async def place_order(self, request: OrderRequest) -> Order:
+    def _place(self, request: OrderRequest) -> OrderState:
         """Place like FakeExchange, recording the free quote balance just before and after."""
-        await self._enter("order")
         quote = self.engine.rules_for(request.symbol).quote
         before = self.engine.account.free(quote)
         try:
-            state = self.engine.place(request, self.clock.now_ms())
+            return super()._place(request)
         finally:
             self.sent.append(self._audit(request, before, self.engine.account.free(quote)))
-        if self.injector.answer_lost():
-            raise OutcomeUnknown(f"order {request.client_order_id}: answer lost (audit)")
-        return state.to_order()
+
+    async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
+        """Cancel like FakeExchange, remembering which order was cancelled when."""
+        order = await super().cancel_order(symbol, client_order_id)
+        self.cancels.append((symbol, client_order_id, self.clock.now_ms(), len(self.sent)))
+        return order
 
     def _audit(self, request: OrderRequest, before: Decimal, after: Decimal) -> SentOrder:
         intent = self.store.intent(request.client_order_id) if self.store else None
         runner = intent.runner if intent else "?"
         paused = PauseFlags(self.store).is_paused(runner) if self.store else False
         decided = intent.created_ms if intent else self.clock.now_ms()
-        last = self.market.last_price(request.symbol, self.market.completed(self.clock.now_ms()))
+        last = self.engine.last_price(request.symbol, self.market.completed(self.clock.now_ms()))
         return SentOrder(request, runner, decided, paused, before, after, last,
                          intent.reason if intent else "")
 
