@@ -3,7 +3,8 @@
 Each exchange here is the tests' AuditedExchange with one live-market interleaving added:
 a resting order fills right before its cancel arrives, the price moves between the plan's
 read and the placement, or the exchange cancels (or expires) a post-only order instead of
-resting it. They stay test-local until the fake exchange has these fault modes of its own.
+resting it. The fake exchange's own fault modes (`Faults.fill_next`, `move_next`,
+`post_only_cancel_rate`) do the same at random; these give a test the exact moment and size.
 """
 
 from __future__ import annotations
@@ -11,22 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from tests.unit.services.support import (
-    NOW,
-    AuditedExchange,
-    World,
-    make_market,
-    rules_for,
-)
+from tests.unit.services.support import AuditedExchange, World, world
 
-from adapters.fake import FakeClock, RecordingNotifier
+from adapters.fake import FakeClock
 from adapters.fake.engine import MatchingEngine
 from adapters.fake.matching import Trade
 from adapters.fake.series import Floats
-from adapters.fake.store import InMemoryStore
 from mexcore.lots import floor_to_step
 from mexcore.money import ZERO
-from mexcore.services.deps import ServiceDeps
 from mexcore.values import Order, OrderBook, OrderRequest, OrderStatus, OrderType
 
 D = Decimal
@@ -142,17 +135,10 @@ def hostile_world(
     **settings: object,
 ) -> World:
     """Wire fakes like `support.world`, over an exchange of `kind` set up with `settings`."""
-    rules = rules_for(closes)
-    clock = FakeClock(NOW)
-    exchange = kind(clock, make_market(closes, rules), rules)
+    w = world(closes, balances, exchange_class=kind)
     for name, value in {"fractions": [], "ended": [], **settings}.items():
-        setattr(exchange, name, value)
-    for asset, amount in (balances or {}).items():
-        exchange.deposit(asset, amount)
-    store, notifier = InMemoryStore(), RecordingNotifier()
-    exchange.store = store
-    return World(clock, exchange, store, notifier,
-                 ServiceDeps.build(exchange, store, notifier, clock))
+        setattr(w.exchange, name, value)
+    return w
 
 
 def chain_totals(w: World, symbol: str) -> tuple[Decimal, Decimal]:
