@@ -64,16 +64,27 @@ def overbought_chains(exchange: AuditedExchange) -> list[str]:
     problems = []
     for root, members in chains(exchange).items():
         planned = requests[root]
+        plan_qty, plan_quote = _plan(exchange, root, planned)
         states = [exchange.engine.orders[c] for c in members if c in exchange.engine.orders]
         executed = sum((s.executed_qty for s in states), D(0))
         spent = sum((s.cumm_quote_qty for s in states), D(0))
-        if planned.quantity is not None and executed > planned.quantity:
-            problems.append(f"{root}: executed {executed} > planned {planned.quantity} "
-                            f"over {members}")
-        if planned.side is Side.BUY and spent > request_value(planned):
-            problems.append(f"{root}: spent {spent} > planned {request_value(planned)} "
-                            f"over {members}")
+        if plan_qty is not None and executed > plan_qty:
+            problems.append(f"{root}: executed {executed} > planned {plan_qty} over {members}")
+        if planned.side is Side.BUY and spent > plan_quote:
+            problems.append(f"{root}: spent {spent} > planned {plan_quote} over {members}")
     return problems
+
+
+def _plan(
+    exchange: AuditedExchange, root: str, first: OrderRequest
+) -> tuple[Decimal | None, Decimal]:
+    """Return the decision's planned quantity and quote: the maker chain's record, if the bot
+    kept one (a first order sized at a higher price than the plan's is smaller than the plan),
+    else the first order itself."""
+    record = exchange.chain_records.get(root)
+    if isinstance(record, dict) and "planned_qty" in record:
+        return D(str(record["planned_qty"])), D(str(record["planned_quote"]))
+    return first.quantity, request_value(first)
 
 
 def broken_requote_reserves(

@@ -17,6 +17,7 @@ from tests.integration.bot_audit import (
 from tests.unit.services.support import World, flat_closes, world
 
 from mexcore.errors import OutcomeUnknown
+from mexcore.state import Cursors
 from mexcore.values import Order, OrderRequest, OrderType, Side
 
 D = Decimal
@@ -62,6 +63,37 @@ async def test_a_requote_sized_from_the_cancel_answer_is_within_the_plan() -> No
     w.exchange.engine.fill_resting(w.exchange.engine.orders["b2"], left, w.clock.now_ms())
 
     assert overbought_chains(w.exchange) == []
+
+
+def keep_plan(w: World, cid: str, planned_qty: str, planned_quote: str) -> None:
+    """Write the maker chain record the bot keeps for a resting order (its decision's plan)."""
+    Cursors(w.store, f"{RUNNER}.maker").set(cid, {"planned_qty": planned_qty,
+                                                  "planned_quote": planned_quote})
+
+
+async def test_a_requote_may_buy_up_to_the_plan_when_the_first_order_was_smaller() -> None:
+    w = flat_world()
+    first = await rest(w, "d1", "0.0009")  # sized at a higher price than the plan's
+    keep_plan(w, "d1", "0.001", str(D("0.001") * (first.price or D(0))))
+    await w.deps.executor.cancel(SYMBOL, "d1")
+
+    await rest(w, "d2", "0.001", reason="requote 1/3: the price came back")
+    w.exchange.engine.fill_resting(w.exchange.engine.orders["d2"], D("0.001"), w.clock.now_ms())
+
+    assert overbought_chains(w.exchange) == []
+
+
+async def test_a_chain_past_its_recorded_plan_is_overbought() -> None:
+    w = flat_world()
+    first = await rest(w, "e1", "0.001")
+    keep_plan(w, "e1", "0.0008", str(D("0.0008") * (first.price or D(0))))
+    w.exchange.engine.fill_resting(w.exchange.engine.orders["e1"], D("0.0005"), w.clock.now_ms())
+    await w.deps.executor.cancel(SYMBOL, "e1")
+
+    await rest(w, "e2", "0.0005", reason="requote 1/3: past the plan")
+    w.exchange.engine.fill_resting(w.exchange.engine.orders["e2"], D("0.0005"), w.clock.now_ms())
+
+    assert [p.split(" ")[1] for p in overbought_chains(w.exchange)] == ["executed", "spent"]
 
 
 async def test_a_maker_order_still_resting_after_a_tick_past_its_lifetime_is_overdue() -> None:

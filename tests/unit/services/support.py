@@ -27,7 +27,7 @@ from adapters.fake.store import InMemoryStore
 from mexcore.money import decimals_of
 from mexcore.ports import Store
 from mexcore.services.deps import ServiceDeps
-from mexcore.state import PauseFlags
+from mexcore.state import Cursors, JsonValue, PauseFlags
 from mexcore.values import Fill, Order, OrderIntent, OrderRequest, OrderType, Side, SymbolRules
 
 D = Decimal
@@ -140,6 +140,8 @@ class AuditedExchange(FakeExchange):
         self.sent: list[SentOrder] = []
         # (symbol, client id, when, how many orders were sent before) of each cancel
         self.cancels: list[tuple[str, str, int, int]] = []
+        # the maker chain record (its decision's plan) of each cancelled order, as the bot had it
+        self.chain_records: dict[str, JsonValue] = {}
 
     def _place(self, request: OrderRequest) -> OrderState:
         """Place like FakeExchange, recording the free quote balance just before and after."""
@@ -151,7 +153,11 @@ class AuditedExchange(FakeExchange):
             self.sent.append(self._audit(request, before, self.engine.account.free(quote)))
 
     async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
-        """Cancel like FakeExchange, remembering which order was cancelled when."""
+        """Cancel like FakeExchange, remembering which order was cancelled when, and its plan."""
+        intent = self.store.intent(client_order_id) if self.store else None
+        if intent is not None and self.store is not None:
+            record = Cursors(self.store, f"{intent.runner}.maker").get(client_order_id)
+            self.chain_records[client_order_id] = record
         order = await super().cancel_order(symbol, client_order_id)
         self.cancels.append((symbol, client_order_id, self.clock.now_ms(), len(self.sent)))
         return order
