@@ -1,9 +1,10 @@
 """Issue 7's crash loop: SIGKILL `mexbot run` at seeded random moments, restart it, repeat.
 
 Kill moments: during start-up and reconciliation, right after a new order intent appears in
-the state file (0–150 ms later: before, during or just after the request), and later in a
-life. Each life starts on the same state_dir. A last, calm start (no runner enabled) after
-the sandbox's open orders are cancelled reconciles the journal once more before the checks.
+the state file (0–600 ms later: before, during or just after the request, which the limiter
+may hold back a few hundred ms), and later in a life. Each life starts on the same state_dir.
+A last, calm start (no runner enabled) after the sandbox's open orders are cancelled
+reconciles the journal once more before the checks.
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ class CrashLoop:
                         or time.monotonic() - spawned > NO_ORDER_KILL_S)
             if time.monotonic() - spawned > NO_ORDER_KILL_S:
                 how = "no order"
-            time.sleep(self.rng.choice([0.0, 0.0, self.rng.uniform(0.0, 0.15)]))
+            rng = self.rng
+            time.sleep(rng.choice([0.0, rng.uniform(0.0, 0.15), rng.uniform(0.15, 0.6)]))
         else:
             span = (0.1, 1.5) if how == "start-up" else (1.5, 4.0)
             deadline = spawned + self.rng.uniform(*span)
