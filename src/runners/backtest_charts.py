@@ -19,6 +19,7 @@ from adapters.fake.market import MINUTE_MS, MarketData
 from mexcore.values import Side
 from runners.backtest_metrics import drawdowns
 from runners.backtest_report import BacktestReport, ValuePoint
+from runners.benchmarks import Benchmark, benchmark
 
 BTC_SYMBOLS = ("BTCUSDT", "BTCUSDC")
 STABLE_FIRST = ("USDT", "USDC")
@@ -48,15 +49,22 @@ def _times(series: Sequence[ValuePoint]) -> np.ndarray:
 
 
 def value_chart(report: BacktestReport, path: Path) -> Path:
-    """Draw the portfolio value and the value of holding the start balances."""
+    """Draw the portfolio value next to each benchmark's value (return, max drawdown)."""
     figure, axes = _figure()
-    times = _times(report.series)
-    axes.plot(times, [float(p.value) for p in report.series], label="bot", linewidth=1.6)
-    axes.plot(times, [float(p.hold) for p in report.series], label="hold start balances",
-              linewidth=1.2, linestyle="--")
+    styles = {"bot": ("-", 1.6), "hold": ("--", 1.2)}
+    for b in report.benchmarks or _series_benchmarks(report.series):
+        style, width = styles.get(b.key, (":", 1.4))
+        axes.plot(np.array([t for t, _ in b.series], dtype="datetime64[ms]"),
+                  [float(v) for _, v in b.series], linestyle=style, linewidth=width,
+                  label=f"{b.label} ({b.total_return:+.2%}, max dd {b.drawdown:+.2%})")
     axes.set_ylabel("USDT")
     return _finish(figure, axes, f"Portfolio value (return {report.total_return:+.2%}, "
                    f"holding {report.hold_return:+.2%})", path)
+
+
+def _series_benchmarks(series: Sequence[ValuePoint]) -> tuple[Benchmark, ...]:
+    return (benchmark("bot", "bot", [(p.time_ms, p.value) for p in series]),
+            benchmark("hold", "hold the start balances", [(p.time_ms, p.hold) for p in series]))
 
 
 def drawdown_chart(report: BacktestReport, path: Path) -> Path:
