@@ -1,6 +1,6 @@
 """Backtest charts as PNG files (matplotlib Agg canvas, no display, no pyplot).
 
-value.png (portfolio vs holding), drawdown.png, allocation.png (stacked USDT value by asset),
+value.png (portfolio vs its benchmarks), drawdown.png, allocation.png (stacked USDT value by asset),
 trades_btc.png (BTC trades marked on the BTC price). Floats are used for drawing only.
 """
 
@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 
 from adapters.fake.market import MINUTE_MS, MarketData
 from mexcore.values import Side
-from runners.backtest_metrics import drawdowns
+from runners.backtest_metrics import Point, drawdowns
 from runners.backtest_report import BacktestReport, ValuePoint
+from runners.benchmarks import Benchmark, benchmark
 
 BTC_SYMBOLS = ("BTCUSDT", "BTCUSDC")
 STABLE_FIRST = ("USDT", "USDC")
@@ -47,16 +48,33 @@ def _times(series: Sequence[ValuePoint]) -> np.ndarray:
     return np.array([p.time_ms for p in series], dtype="datetime64[ms]")
 
 
+ValueLine = tuple[str, str, float, Sequence[Point]]  # label, line style, width, points
+
+
+def value_lines(report: BacktestReport) -> list[ValueLine]:
+    """Return the value chart's lines: the bot and each benchmark, with return and drawdown."""
+    styles = {"bot": ("-", 1.6), "hold": ("--", 1.2)}
+    lines: list[ValueLine] = []
+    for b in report.benchmarks or _series_benchmarks(report.series):
+        style, width = styles.get(b.key, (":", 1.4))
+        label = f"{b.label} ({b.total_return:+.2%}, max dd {b.drawdown:+.2%})"
+        lines.append((label, style, width, b.series))
+    return lines
+
+
 def value_chart(report: BacktestReport, path: Path) -> Path:
-    """Draw the portfolio value and the value of holding the start balances."""
+    """Draw the portfolio value next to each benchmark's value (return, max drawdown)."""
     figure, axes = _figure()
-    times = _times(report.series)
-    axes.plot(times, [float(p.value) for p in report.series], label="bot", linewidth=1.6)
-    axes.plot(times, [float(p.hold) for p in report.series], label="hold start balances",
-              linewidth=1.2, linestyle="--")
+    for label, style, width, points in value_lines(report):
+        axes.plot(np.array([t for t, _ in points], dtype="datetime64[ms]"),
+                  [float(v) for _, v in points], linestyle=style, linewidth=width, label=label)
     axes.set_ylabel("USDT")
-    return _finish(figure, axes, f"Portfolio value (return {report.total_return:+.2%}, "
-                   f"holding {report.hold_return:+.2%})", path)
+    return _finish(figure, axes, "Portfolio value and benchmarks (return, max drawdown)", path)
+
+
+def _series_benchmarks(series: Sequence[ValuePoint]) -> tuple[Benchmark, ...]:
+    return (benchmark("bot", "bot", [(p.time_ms, p.value) for p in series]),
+            benchmark("hold", "hold the start balances", [(p.time_ms, p.hold) for p in series]))
 
 
 def drawdown_chart(report: BacktestReport, path: Path) -> Path:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from runners.backtest_report import BacktestReport, Trade
+from runners.benchmarks import Benchmark
+from runners.summary import render_benchmarks
 
 CENT = Decimal("0.01")
 
@@ -41,6 +43,7 @@ def render_report(report: BacktestReport) -> str:
         f"peak {utc_text(dd.peak_ms)}, trough {utc_text(dd.trough_ms)}",
         f"Sharpe (daily, annualised): {_ratio(r.sharpe)}; Sortino: {_ratio(r.sortino)}; "
         f"time in market: {r.time_in_market:.1%}",
+        *render_benchmarks(r.benchmarks),
         "By component: actions orders trades sells win-rate bought sold fees realised (USDT)",
     ]
     for m in r.components:
@@ -71,6 +74,12 @@ def _trade_json(trade: Trade) -> dict[str, Any]:
     }
 
 
+def _benchmark_json(b: Benchmark) -> dict[str, Any]:
+    return {"label": b.label, "start_value": str(b.start_value),
+            "final_value": str(b.final_value), "return": str(b.total_return),
+            "max_drawdown": str(b.drawdown)}
+
+
 def report_json(report: BacktestReport) -> dict[str, Any]:
     """Return the report as a JSON-ready dict (Decimals as strings, times in ms and UTC)."""
     r, dd = report, report.drawdown
@@ -85,6 +94,7 @@ def report_json(report: BacktestReport) -> dict[str, Any]:
                          "peak_ms": dd.peak_ms, "trough_ms": dd.trough_ms,
                          "peak": utc_text(dd.peak_ms), "trough": utc_text(dd.trough_ms)},
         "sharpe": r.sharpe, "sortino": r.sortino, "time_in_market": str(r.time_in_market),
+        "benchmarks": {b.key: _benchmark_json(b) for b in r.benchmarks},
         "components": {m.name: {
             "actions": m.actions, "orders": m.orders, "trades": m.trades, "sells": m.sells,
             "win_rate": _money(m.win_rate), "bought": str(m.bought), "sold": str(m.sold),

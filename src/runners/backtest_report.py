@@ -9,7 +9,7 @@ from decimal import Decimal
 import attrs
 
 from adapters.fake.market import MarketData
-from mexcore.money import ONE, ZERO
+from mexcore.money import ZERO
 from mexcore.ports import Store
 from mexcore.positions import Position, apply_fill
 from mexcore.values import Fill, Side
@@ -24,6 +24,8 @@ from runners.backtest_metrics import (
     total_return,
     win_rate,
 )
+from runners.benchmark_run import hold_value, usdt_price_at
+from runners.benchmarks import Benchmark
 from runners.sim import SimRun
 
 
@@ -96,6 +98,7 @@ class BacktestReport:
     time_in_market: Decimal
     trades: Sequence[Trade]
     series: Sequence[ValuePoint]
+    benchmarks: Sequence[Benchmark] = ()  # the bot, holding, buying the targets and holding
 
     @property
     def pnl(self) -> Decimal:
@@ -108,27 +111,6 @@ class BacktestReport:
     @property
     def hold_return(self) -> Decimal:
         return total_return(self.start_value, self.hold_value)
-
-
-def usdt_price_at(market: MarketData, asset: str, done: int) -> Decimal | None:
-    """Return the USDT price of `asset` after `done` minutes: direct, or through USDC."""
-    if asset == "USDT":
-        return ONE
-    peg = market.last_price("USDCUSDT", done) if market.has("USDCUSDT") else ONE
-    if asset == "USDC":
-        return peg
-    if market.has(f"{asset}USDT"):
-        return market.last_price(f"{asset}USDT", done)
-    if market.has(f"{asset}USDC"):
-        return market.last_price(f"{asset}USDC", done) * peg
-    return None
-
-
-def hold_value(market: MarketData, balances: Mapping[str, Decimal], time_ms: int) -> Decimal:
-    """Return the USDT value at `time_ms` of simply holding `balances`."""
-    done = market.completed(time_ms)
-    prices = {a: usdt_price_at(market, a, done) for a in balances}
-    return sum((q * p for a, q in balances.items() if (p := prices[a]) is not None), ZERO)
 
 
 def trades_of(store: Store) -> list[Trade]:
@@ -215,5 +197,5 @@ def build_report(
         assets=assets_of(run), drawdown=max_drawdown([(p.time_ms, p.value) for p in series]),
         sharpe=sharpe(returns), sortino=sortino(returns),
         time_in_market=time_in_market([p.assets for p in series[1:-1]]),
-        trades=trades, series=series,
+        trades=trades, series=series, benchmarks=run.summary.benchmarks,
     )

@@ -20,6 +20,7 @@ from mexcore.policies import BotConfig
 from mexcore.ports import Notifier, Store
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
+from runners.benchmark_run import RunWindow, run_benchmarks
 from runners.bot import build_loops
 from runners.loop import RunnerLoop
 from runners.schedule import run_simulated
@@ -91,12 +92,26 @@ async def run_sim(
                                 watch=exchange if options.skip_quiet else None,
                                 verify=options.verify_quiet)
         wall = time.perf_counter() - began
-        view = await MarketView.load(exchange)
-        actions = {loop.name: loop.actions for loop in loops}
-        return SimRun(summarise(store, view, start_value, actions), wall, start, end)
+        summary = await _summary(config, market, exchange, store,
+                                 RunWindow(start, end, start_value, ZERO),
+                                 {loop.name: loop.actions for loop in loops})
+        return SimRun(summary, wall, start, end)
     finally:
         if own_store and isinstance(store, SqliteStore):
             store.close()
+
+
+async def _summary(
+    config: BotConfig, market: MarketData, exchange: FakeExchange, store: Store,
+    window: RunWindow, actions: dict[str, int],
+) -> RunSummary:
+    """Summarise the finished run and compare it with its benchmarks."""
+    view = await MarketView.load(exchange)
+    summary = summarise(store, view, window.start_value, actions)
+    window = attrs.evolve(window, final_value=summary.final_value)
+    benchmarks = run_benchmarks(market, store, window, config.sim.start_balances,
+                                config.balance_monitor.targets, view.rules)
+    return attrs.evolve(summary, benchmarks=benchmarks)
 
 
 @asynccontextmanager

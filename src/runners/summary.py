@@ -13,6 +13,7 @@ from mexcore.ports import Store
 from mexcore.positions import Position, apply_fill, position_from_fills, third_asset_fee
 from mexcore.services.market import MarketView
 from mexcore.values import Fill, Side
+from runners.benchmarks import Benchmark
 
 CENT = Decimal("0.01")
 
@@ -42,6 +43,7 @@ class RunSummary:
     positions: Mapping[str, Position]
     prices: Mapping[str, Decimal]
     balances: Mapping[str, Decimal]
+    benchmarks: tuple[Benchmark, ...] = ()  # the bot first, then what a passive holder got
 
     @property
     def pnl(self) -> Decimal:
@@ -145,4 +147,16 @@ def render_summary(summary: RunSummary) -> str:
                      f" {p.realised_pnl.quantize(c):>9} {unreal!s:>9}")
     lines.append("Final balances: " + ", ".join(
         f"{a} {v.normalize()}" for a, v in summary.balances.items()))
-    return "\n".join(lines)
+    return "\n".join(lines + render_benchmarks(summary.benchmarks))
+
+
+def render_benchmarks(benchmarks: Sequence[Benchmark]) -> list[str]:
+    """Render the bot next to its benchmarks: final value, return and max drawdown."""
+    if not benchmarks:
+        return []
+    lines = ["Compared with (final value USDT / return / max drawdown):"]
+    width = max(len(b.label) for b in benchmarks)
+    for b in benchmarks:
+        lines.append(f"  {b.label:<{width}} {b.final_value.quantize(CENT):>12} "
+                     f"{b.total_return:>+8.2%} {b.drawdown:>+8.2%}")
+    return lines

@@ -91,3 +91,30 @@ def test_the_same_data_config_and_seed_give_the_same_report(
     again = _run(tmp_path, "--no-charts")
     assert again == report
     assert not (tmp_path / "value.png").exists()
+
+
+def test_the_json_compares_the_bot_with_holding_and_with_buying_btc_eth_60_40(
+    report: dict[str, Any],
+) -> None:
+    benchmarks = report["benchmarks"]
+    assert list(benchmarks) == ["bot", "hold", "targets"]
+    assert benchmarks["targets"]["label"] == "buy BTC/ETH 60/40 and hold"
+    assert benchmarks["bot"]["return"] == report["total_return"]
+    assert benchmarks["bot"]["max_drawdown"] == report["max_drawdown"]["fraction"]
+    assert benchmarks["hold"]["return"] == report["hold_return"]
+    for b in benchmarks.values():
+        assert b["start_value"] == report["start_value"]
+        assert -1 <= Decimal(b["max_drawdown"]) <= 0
+    assert benchmarks["targets"]["final_value"] != report["start_value"]  # prices moved
+
+
+def test_the_text_report_shows_each_benchmark_with_its_return_and_drawdown(
+    report_dir: Path, report: dict[str, Any],
+) -> None:
+    lines = (report_dir / "report.txt").read_text().splitlines()
+    for b in report["benchmarks"].values():
+        [line] = [x for x in lines if x.strip().startswith(b["label"] + " ")]
+        final, change, drawdown = line.split()[-3:]
+        assert Decimal(final) == Decimal(b["final_value"]).quantize(Decimal("0.01"))
+        assert change == f"{Decimal(b['return']):+.2%}"
+        assert drawdown == f"{Decimal(b['max_drawdown']):+.2%}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -43,6 +44,22 @@ def test_sim_summary_ends_with_the_final_balances(
     assert "USDC " in balances
     assert "USDT " in balances
     assert lines[-1].startswith("Simulated 0.25 days in ")
+
+
+def test_sim_summary_compares_the_bot_with_holding_and_with_buying_btc_eth_60_40(
+    sim_output: subprocess.CompletedProcess[str],
+) -> None:
+    lines = sim_output.stdout.splitlines()
+    [value] = [x for x in lines if x.startswith("Portfolio value: ")]
+    start_text, final_text = value.split()[2], value.split()[4]
+    rows = {}
+    for label in ("bot", "hold the start balances", "buy BTC/ETH 60/40 and hold"):
+        [line] = [x for x in lines if x.startswith(f"  {label} ")]
+        rows[label] = line.split()[-3:]
+        assert -100 <= float(rows[label][2].rstrip("%")) <= 0, line  # max drawdown
+    assert rows["bot"][0] == final_text
+    start, buy_and_hold = Decimal(start_text), Decimal(rows["buy BTC/ETH 60/40 and hold"][0])
+    assert rows["buy BTC/ETH 60/40 and hold"][1] == f"{(buy_and_hold - start) / start:+.2%}"
 
 
 def test_sim_quiet_prints_no_notifications_and_no_traceback(
