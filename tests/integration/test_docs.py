@@ -1,0 +1,206 @@
+"""The docs are the code: every documented command parses and every documented key is real."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+from adapters.mexc import MexcSettings
+from adapters.mexc import constants as mexc_constants
+from mexcore.config import SCHEMA, load_config
+from mexcore.errors import ConfigError
+from runners.cli import _parser
+from runners.container import make_container
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+COMMAND_WORDS = ("mexbot", ".venv/bin/mexbot")
+SECTION_HEADING = re.compile(r"^## (?:Top level|\[(\w+)\])\s*$")
+KEY_ROW = re.compile(r"^\| `(\w+)` \|")
+
+
+def _code_lines(path: Path) -> list[tuple[str, str]]:
+    """Return (where, line) for every line inside a fenced code block, continuations joined."""
+    out: list[tuple[str, str]] = []
+    inside, pending = False, ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            inside, pending = not inside, ""
+            continue
+        if inside:
+            pending += line.rstrip().removesuffix("\\")
+            if not line.rstrip().endswith("\\"):
+                out.append((f"{path.relative_to(ROOT)}:{number}", pending))
+                pending = ""
+    return out
+
+
+def _commands(line: str) -> list[list[str]]:
+    if not any(word in line.split() for word in COMMAND_WORDS):
+        return []
+    words = shlex.split(line, comments=True)
+    found, current = [], None
+    for word in words:
+        if word in ("&&", ";", "|", "||"):
+            current = None
+        elif current is not None:
+            current.append(word)
+        elif word in COMMAND_WORDS:
+            current = []
+            found.append(current)
+    return found
+
+
+def documented_commands() -> list[tuple[str, list[str]]]:
+    """Return every `mexbot …` command of the code blocks of README.md and docs/."""
+    return [(where, argv) for path in DOC_FILES for where, line in _code_lines(path)
+            for argv in _commands(line)]
+
+
+COMMANDS = documented_commands()
+
+
+def test_the_docs_show_mexbot_commands_at_all() -> None:
+    assert len(COMMANDS) >= 3
+    assert any(argv == [] for _, argv in COMMANDS)  # the README's first command
+
+
+@pytest.mark.parametrize(("where", "argv"), COMMANDS, ids=[w for w, _ in COMMANDS])
+def test_every_documented_command_is_one_the_cli_accepts(where: str, argv: list[str]) -> None:
+    try:
+        _parser().parse_args(argv)
+    except SystemExit as e:
+        pytest.fail(f"{where}: `mexbot {shlex.join(argv)}` is refused by the CLI (exit {e.code})")
+
+
+def _mexbot(*args: str) -> subprocess.CompletedProcess[str]:
+    code = "from runners.cli import main; raise SystemExit(main())"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=120, check=False, cwd=ROOT)
+
+
+def test_the_help_of_every_documented_subcommand_runs() -> None:
+    subcommands = sorted({argv[0] for _, argv in COMMANDS if argv and not argv[0].startswith("-")})
+    assert subcommands
+    for name in subcommands:
+        result = _mexbot(name, "--help")
+        assert result.returncode == 0, (name, result.stderr)
+        assert f"mexbot {name}" in result.stdout
+
+
+@pytest.mark.parametrize(("where", "argv"), [(w, a) for w, a in COMMANDS if a[:1] == ["config"]])
+def test_every_documented_config_command_runs(where: str, argv: list[str]) -> None:
+    result = _mexbot(*argv)
+    assert result.returncode == 0, (where, result.stderr)
+    assert "[mexc]" in result.stdout
+
+
+def test_the_readme_says_how_to_get_mexbot_on_the_path() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "source .venv/bin/activate" in readme
+
+
+def documented_keys(path: Path) -> dict[str, set[str]]:
+    """Return the keys of each section table (`## Top level`, `## [name]`) of a doc page."""
+    keys: dict[str, set[str]] = {}
+    section: str | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            heading = SECTION_HEADING.match(line)
+            section = (heading.group(1) or "") if heading else None
+            if section is not None:
+                keys.setdefault(section, set())
+        elif section is not None and (row := KEY_ROW.match(line)):
+            keys[section].add(row.group(1))
+    return keys
+
+
+def example_keys() -> dict[str, set[str]]:
+    """Return the keys of each section of examples/mexbot.toml ("" for the top level)."""
+    raw = tomllib.loads((ROOT / "examples" / "mexbot.toml").read_text(encoding="utf-8"))
+    keys = {"": {k for k, v in raw.items() if not isinstance(v, dict)}}
+    keys.update({k: set(v) for k, v in raw.items() if isinstance(v, dict)})
+    return keys
+
+
+def schema_keys() -> dict[str, set[str]]:
+    """Return the keys the configuration schema accepts, per section."""
+    return {section: set(rules) for section, rules in SCHEMA.items()}
+
+
+def test_configuration_md_documents_exactly_the_keys_of_the_schema() -> None:
+    assert documented_keys(ROOT / "docs" / "configuration.md") == schema_keys()
+
+
+def test_the_example_file_sets_exactly_the_keys_of_the_schema() -> None:
+    assert example_keys() == schema_keys()
+
+
+def test_the_example_file_is_the_default_configuration() -> None:
+    text = (ROOT / "examples" / "mexbot.toml").read_text(encoding="utf-8")
+    assert load_config(tomllib.loads(text, parse_float=Decimal)) == load_config({})
+
+
+def _mexc_md_settings() -> set[str]:
+    text = (ROOT / "docs" / "mexc.md").read_text(encoding="utf-8")
+    table = text.split("### Settings (`[mexc]`)", 1)[1].split("\n#", 1)[0]
+    return {m.group(1) for m in map(KEY_ROW.match, table.splitlines()) if m}
+
+
+def test_every_mexc_setting_of_mexc_md_is_a_configuration_key() -> None:
+    documented = _mexc_md_settings()
+    assert len(documented) >= 12
+    assert documented <= set(SCHEMA["mexc"])
+
+
+def test_the_core_and_the_adapter_know_the_same_mexc_keys_and_defaults() -> None:
+    adapter = attrs.asdict(MexcSettings())
+    core = attrs.asdict(load_config({}).mexc)
+    core.pop("unknown_order_grace_s")  # read by the executor, not the adapter
+    assert core == adapter
+
+
+CHANGED = {
+    "read_attempts": 2, "rules_ttl_s": 60, "max_requests_per_s": "12.5", "max_orders_per_s": 5,
+    "max_endpoint_weight": 300, "tickers_ttl_s": 3, "balances_ttl_s": "0.5", "max_wait_s": 10,
+    "repost_when_absent": True, "timeout_s": 7, "recv_window_ms": 6000,
+}
+
+
+def test_every_mexc_key_of_the_file_reaches_the_adapter() -> None:
+    config = load_config({"mode": "paper", "mexc": CHANGED})
+    settings = make_container(config).mexc_settings()
+    assert {k: getattr(settings, k) for k in CHANGED} == {
+        **CHANGED, "max_requests_per_s": 12.5, "balances_ttl_s": 0.5}
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("max_requests_per_s", mexc_constants.MEXC_REQUESTS_PER_S + 1),
+    ("max_orders_per_s", mexc_constants.MEXC_ORDERS_PER_S + 1),
+    ("max_endpoint_weight", mexc_constants.MEXC_ENDPOINT_WEIGHT + 1),
+    ("read_attempts", 0), ("rules_ttl_s", 0), ("tickers_ttl_s", "-1"), ("balances_ttl_s", 0),
+    ("max_wait_s", 0), ("repost_when_absent", "yes"), ("read_attempts", "1.5"),
+])
+def test_a_mexc_value_the_adapter_would_refuse_is_refused_by_the_core(key: str, value: object
+                                                                      ) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config({"mexc": {key: value}})
+    assert error.value.key == f"mexc.{key}"
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("max_requests_per_s", mexc_constants.MEXC_REQUESTS_PER_S),
+    ("max_orders_per_s", mexc_constants.MEXC_ORDERS_PER_S),
+    ("max_endpoint_weight", mexc_constants.MEXC_ENDPOINT_WEIGHT),
+])
+def test_mexcs_own_limit_is_accepted_by_the_core_and_the_adapter(key: str, value: int) -> None:
+    config = load_config({"mode": "paper", "mexc": {key: value}})
+    assert getattr(make_container(config).mexc_settings(), key) == value
