@@ -6,6 +6,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tokenize
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,8 @@ from runners.container import make_container
 ROOT = Path(__file__).resolve().parents[2]
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 COMMAND_WORDS = ("mexbot", ".venv/bin/mexbot")
+INLINE = re.compile(r"`((?:\.venv/bin/)?mexbot(?: [^`]*)?)`")
+PLACEHOLDERS = {"N": "1", "X": "1", "D": "2023-04-01"}  # of the usage lines: `[--days N]`
 SECTION_HEADING = re.compile(r"^## (?:Top level|\[(\w+)\])\s*$")
 KEY_ROW = re.compile(r"^\| `(\w+)` \|")
 
@@ -59,18 +62,31 @@ def _commands(line: str) -> list[list[str]]:
     return found
 
 
-def documented_commands() -> list[tuple[str, list[str]]]:
+def block_commands() -> list[tuple[str, list[str]]]:
     """Return every `mexbot …` command of the code blocks of README.md and docs/."""
     return [(where, argv) for path in DOC_FILES for where, line in _code_lines(path)
             for argv in _commands(line)]
 
 
-COMMANDS = documented_commands()
+def inline_commands() -> list[tuple[str, list[str]]]:
+    """Return every `mexbot …` code span of the docs and the example file, usage brackets off."""
+    found = []
+    for path in [*DOC_FILES, ROOT / "examples" / "mexbot.toml"]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for span in INLINE.findall(line):
+                words = span.replace("[", " ").replace("]", " ").split()[1:]
+                argv = [PLACEHOLDERS.get(w, w) for w in words]
+                found.append((f"{path.relative_to(ROOT)}:{number}", argv))
+    return found
+
+
+BLOCK_COMMANDS = block_commands()
+COMMANDS = BLOCK_COMMANDS + inline_commands()
 
 
 def test_the_docs_show_mexbot_commands_at_all() -> None:
-    assert len(COMMANDS) >= 3
-    assert any(argv == [] for _, argv in COMMANDS)  # the README's first command
+    assert len(BLOCK_COMMANDS) >= 5
+    assert any(argv == [] for _, argv in BLOCK_COMMANDS)  # the README's first command
 
 
 @pytest.mark.parametrize(("where", "argv"), COMMANDS, ids=[w for w, _ in COMMANDS])
@@ -96,7 +112,10 @@ def test_the_help_of_every_documented_subcommand_runs() -> None:
         assert f"mexbot {name}" in result.stdout
 
 
-@pytest.mark.parametrize(("where", "argv"), [(w, a) for w, a in COMMANDS if a[:1] == ["config"]])
+CONFIG_COMMANDS = [(w, a) for w, a in BLOCK_COMMANDS if a[:1] == ["config"]]
+
+
+@pytest.mark.parametrize(("where", "argv"), CONFIG_COMMANDS)
 def test_every_documented_config_command_runs(where: str, argv: list[str]) -> None:
     result = _mexbot(*argv)
     assert result.returncode == 0, (where, result.stderr)
@@ -204,3 +223,38 @@ def test_a_mexc_value_the_adapter_would_refuse_is_refused_by_the_core(key: str, 
 def test_mexcs_own_limit_is_accepted_by_the_core_and_the_adapter(key: str, value: int) -> None:
     config = load_config({"mode": "paper", "mexc": {key: value}})
     assert getattr(make_container(config).mexc_settings(), key) == value
+
+
+OUTSIDE = re.compile(r"SPEC\b|SPEC §|MEXC\.md|API notes|/work/|/home/|/Users/")
+PACKAGE_ROOTS = (ROOT, ROOT / "src", ROOT / "src" / "mexcore")
+REPO_PATH = re.compile(r"`((?:src|tests|docs|bench|examples|scripts|runners|adapters|mexcore|"
+                       r"services)/[\w./-]*)`")
+
+
+def _bench_text(path: Path) -> str:
+    """Return the comments and docstrings of a benchmark module (its code may name its data)."""
+    with path.open("rb") as f:
+        tokens = list(tokenize.tokenize(f.readline))
+    return "\n".join(t.string for t in tokens if t.type == tokenize.COMMENT
+                     or (t.type == tokenize.STRING and t.string.startswith('"""')))
+
+
+def _prose() -> list[tuple[Path, str]]:
+    texts = [(p, p.read_text(encoding="utf-8")) for p in DOC_FILES]
+    texts.append((ROOT / "examples" / "mexbot.toml",
+                  (ROOT / "examples" / "mexbot.toml").read_text(encoding="utf-8")))
+    return texts + [(p, _bench_text(p)) for p in sorted((ROOT / "bench").glob("*.py"))]
+
+
+def test_the_docs_name_no_file_outside_the_repository() -> None:
+    found = [(str(p.relative_to(ROOT)), m.group(0)) for p, text in _prose()
+             for m in OUTSIDE.finditer(text)]
+    assert found == []
+
+
+def test_every_repository_path_the_docs_name_exists() -> None:
+    missing = [(str(p.relative_to(ROOT)), name) for p, text in _prose()
+               for name in REPO_PATH.findall(text)
+               if "*" not in name and "<" not in name and "results/" not in name
+               and not any((root / name).exists() for root in PACKAGE_ROOTS)]
+    assert missing == []
