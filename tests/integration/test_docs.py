@@ -168,10 +168,22 @@ def test_the_example_file_is_the_default_configuration() -> None:
     assert load_config(tomllib.loads(text, parse_float=Decimal)) == load_config({})
 
 
-def _mexc_md_settings() -> set[str]:
+def _mexc_md_rows() -> list[list[str]]:
     text = (ROOT / "docs" / "mexc.md").read_text(encoding="utf-8")
     table = text.split("### Settings (`[mexc]`)", 1)[1].split("\n#", 1)[0]
-    return {m.group(1) for m in map(KEY_ROW.match, table.splitlines()) if m}
+    return [[c.strip().strip("`") for c in line.strip("|").split("|")]
+            for line in table.splitlines() if KEY_ROW.match(line)]
+
+
+def _mexc_md_settings() -> set[str]:
+    return {row[0] for row in _mexc_md_rows()}
+
+
+@pytest.mark.parametrize("row", _mexc_md_rows(), ids=lambda row: row[0])
+def test_the_default_mexc_md_shows_is_the_default(row: list[str]) -> None:
+    key, cell = row[0], row[1]
+    value: object = cell if cell.startswith("http") else tomllib.loads(f"v = {cell}")["v"]
+    assert load_config({"mexc": {key: value}}) == load_config({})
 
 
 def test_every_mexc_setting_of_mexc_md_is_a_configuration_key() -> None:
@@ -258,3 +270,24 @@ def test_every_repository_path_the_docs_name_exists() -> None:
                if "*" not in name and "<" not in name and "results/" not in name
                and not any((root / name).exists() for root in PACKAGE_ROOTS)]
     assert missing == []
+
+
+def documented_defaults() -> list[tuple[str, str, str]]:
+    """Return (section, key, default cell) of every key row of docs/configuration.md."""
+    rows, section = [], None
+    for line in (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            heading = SECTION_HEADING.match(line)
+            section = (heading.group(1) or "") if heading else None
+        elif section is not None and KEY_ROW.match(line):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows.append((section, cells[0].strip("`"), cells[1].strip("`")))
+    return rows
+
+
+@pytest.mark.parametrize(("section", "key", "cell"), documented_defaults())
+def test_the_default_configuration_md_shows_is_the_default(section: str, key: str, cell: str
+                                                           ) -> None:
+    value = tomllib.loads(f"v = {cell}", parse_float=Decimal)["v"]
+    raw = {key: value} if section == "" else {section: {key: value}}
+    assert load_config(raw) == load_config({})
