@@ -51,6 +51,9 @@ FRACTION = Number(lo=D(0), hi=D(1), lo_open=True, note="(a fraction: 0.15 = 15 %
 RSI_LEVEL = Number(lo=D(0), hi=D(100))
 WEIGHTS = Table(Number(lo=D(0), hi=D(1)), weights=True)
 URL = Text(prefixes=("https://", "http://"))
+SECONDS = Number(lo=D(0), lo_open=True)
+# MEXC's own limits (the adapter's constants; the core may not import it, a test ties them)
+MEXC_REQUESTS_PER_S, MEXC_ORDERS_PER_S, MEXC_ENDPOINT_WEIGHT = 20, 12, 500
 
 SECTIONS: dict[str, type] = {
     "mexc": MexcPolicy, "telegram": TelegramPolicy, "scanner": ScannerPolicy,
@@ -63,8 +66,17 @@ RUNNER: dict[str, Rule] = {"enabled": BOOL, "interval_s": POSITIVE}
 
 SCHEMA: dict[str, dict[str, Rule]] = {
     "": {"mode": Text(choices=MODES), "state_dir": Text()},
-    "mexc": {"base_url": URL, "recv_window_ms": Integer(1, 60000), "timeout_s": POSITIVE,
-             "unknown_order_grace_s": Integer(1, 3600)},
+    "mexc": {
+        "base_url": URL, "recv_window_ms": Integer(1, 60000), "timeout_s": POSITIVE,
+        "unknown_order_grace_s": Integer(1, 3600), "read_attempts": POSITIVE,
+        "rules_ttl_s": SECONDS, "tickers_ttl_s": SECONDS, "balances_ttl_s": SECONDS,
+        "max_requests_per_s": Number(lo=D(0), hi=D(MEXC_REQUESTS_PER_S), lo_open=True,
+                                     note="(MEXC's own limit)"),
+        "max_orders_per_s": Number(lo=D(0), hi=D(MEXC_ORDERS_PER_S), lo_open=True,
+                                   note="(MEXC's own limit)"),
+        "max_endpoint_weight": Integer(1, MEXC_ENDPOINT_WEIGHT, note="(MEXC's own limit)"),
+        "max_wait_s": SECONDS, "repost_when_absent": BOOL,
+    },
     "telegram": {"base_url": URL, "summary_min_interval_s": NON_NEGATIVE},
     "scanner": {
         **RUNNER, "min_quote_volume": AMOUNT, "max_pairs": POSITIVE, "excluded_symbols": Symbols(),

@@ -32,6 +32,15 @@ class MexcPolicy:
     recv_window_ms: int = 5000
     timeout_s: int = 10
     unknown_order_grace_s: int = 60
+    read_attempts: int = 4
+    rules_ttl_s: Decimal = D("300")
+    max_requests_per_s: Decimal = D("15")
+    max_orders_per_s: Decimal = D("10")
+    max_endpoint_weight: int = 400
+    tickers_ttl_s: Decimal = D("5")
+    balances_ttl_s: Decimal = D("1")
+    max_wait_s: Decimal = D("30")
+    repost_when_absent: bool = False
 
 
 @attrs.frozen

@@ -7,9 +7,11 @@ provider (`container.exchange.override(providers.Object(fake))`).
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 from dependency_injector import containers, providers
 
@@ -34,11 +36,14 @@ from runners.bot import build_loops
 from runners.settings import Secrets, secrets_from_env
 
 CORE_MEXC_KEYS = ("unknown_order_grace_s",)  # [mexc] keys for the executor, not the adapter
+_NUMBERS = {f.name for f in attrs.fields(MexcSettings) if f.type in ("int", "float", int, float)}
 
 
 def mexc_settings(section: dict[str, Any]) -> MexcSettings:
     """Build the adapter's settings from the `[mexc]` section (less the keys the core reads)."""
-    return MexcSettings.from_mapping({k: v for k, v in section.items() if k not in CORE_MEXC_KEYS})
+    values = {k: Decimal(v) if k in _NUMBERS and isinstance(v, str) else v  # decimals as text
+              for k, v in section.items() if k not in CORE_MEXC_KEYS}
+    return MexcSettings.from_mapping(values)
 
 
 def credentials(secrets: Secrets) -> Credentials | None:
