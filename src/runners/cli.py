@@ -1,4 +1,4 @@
-"""The mexbot command line: sim (the default), run, config, sandbox, backtest."""
+"""The mexbot command line: sim (the default), run, config, sandbox, backtest, status, trades."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from mexcore.config import config_to_mapping, load_config, redacted, to_toml
 from mexcore.errors import ConfigError, StopForHuman
 from mexcore.policies import BotConfig
 from runners.backtest import add_backtest_parser
+from runners.journal_reader import mexbot_version
 from runners.logs import configure_logging
 from runners.settings import read_toml, secrets_from_env
+from runners.status_command import add_status_parser
+from runners.trades_command import add_trades_parser
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="mexbot", description="Spot trading bot for MEXC. With no command: `mexbot sim`.")
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
     parser.add_argument("--log-json", action="store_true", help="log JSON lines on stderr")
+    parser.add_argument("--version", action="version", version=f"mexbot {mexbot_version()}")
     commands = parser.add_subparsers(dest="command")
     sim = commands.add_parser("sim", help="run the whole bot offline on recorded data")
     _config_option(sim)
@@ -48,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="replay speed of the data (default 1)")
     sandbox.add_argument("--seed", type=int, default=None, help="seed of the synthetic markets")
     add_backtest_parser(commands)
+    add_status_parser(commands)
+    add_trades_parser(commands)
     return parser
 
 
@@ -95,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(command: str, args: argparse.Namespace) -> int:
+    if getattr(args, "handler", None) is not None:  # status, trades
+        return int(args.handler(args))
     if command == "config":
         print(effective_config_text(load_bot_config(args.config)))
         return 0
