@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,10 @@ import attrs
 from adapters.sandbox.config import SandboxConfig
 from adapters.sandbox.server import serve
 from mexcore.errors import ConfigError
+from runners.journal_reader import utc_text
 from runners.settings import read_toml
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
@@ -40,11 +44,26 @@ def _sandbox_table(path: Path | None) -> dict[str, Any]:
 def sandbox_command(args: argparse.Namespace) -> int:
     """Serve the sandbox; return 0 on Ctrl-C or SIGTERM."""
     config = sandbox_config(args)
-    account = config.accounts[0]
-    port = args.port or "(a free port: see the log line)"
-    print(f"mexbot sandbox on http://{args.host}:{port} — set [mexc] base_url to it; "
-          f"API key {account.api_key!r} (secret in the sandbox config); "
-          f"data {config.data}, speed ×{config.speed:g}", file=sys.stderr)
+    if warning := host_warning(args.host):
+        print(f"mexbot sandbox: warning: {warning}", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.host, args.port, config))
+        asyncio.run(serve(args.host, args.port, config,
+                          on_bound=functools.partial(print_banner, config)))
     return 0
+
+
+def host_warning(host: str) -> str:
+    """Return why a host other than loopback is risky ("" for loopback)."""
+    if host in LOOPBACK or host.startswith("127."):
+        return ""
+    return (f"--host {host} makes the sandbox and its API keys reachable from other machines; "
+            "use 127.0.0.1 unless you mean it")
+
+
+def print_banner(config: SandboxConfig, url: str, market_ms: int) -> None:
+    """Print the real URL, the key pair to use and the market time, on stderr."""
+    account = config.accounts[0]
+    print(f"mexbot sandbox on {url} — market time {utc_text(market_ms)}, data {config.data}, "
+          f"speed ×{config.speed:g}\n"
+          f"  set [mexc] base_url = \"{url}\" and export MEXC_API_KEY={account.api_key} "
+          f"MEXC_API_SECRET={account.api_secret}", file=sys.stderr, flush=True)
