@@ -19,8 +19,6 @@ REDACTED = "***"
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 FILE_NAME = "mexbot.log"
 FILE_LEVEL = logging.INFO
-_NOTICE_LEVELS = {Level.INFO: logging.INFO, Level.ALERT: logging.WARNING,
-                  Level.ERROR: logging.ERROR}
 
 
 class SecretScrubber(logging.Filter):
@@ -94,7 +92,8 @@ class LoggedNotifier:
     """Log every notification (placed, filled, cancelled, sold, skipped, failed), then forward it.
 
     It wants every level, so services render what the user's notifier would drop and the log
-    file still holds it; the inner notifier gets only what it wants.
+    file still holds it; the inner notifier gets only what it wants. Each notification is an
+    INFO line marked with its level: the user already saw it, stderr need not repeat it.
     """
 
     def __init__(self, inner: Notifier, logger_name: str = "mexbot.notify") -> None:
@@ -103,7 +102,7 @@ class LoggedNotifier:
 
     async def send(self, topic: str, text: str, level: Level = Level.INFO) -> None:
         """Log `text` under `topic`, then pass it on if the inner notifier wants it."""
-        self._log.log(_NOTICE_LEVELS[level], "%s: %s", topic, text)
+        self._log.info("[%s] %s: %s", level.value, topic, text)
         if self._inner.wants(level):
             await self._inner.send(topic, text, level)
 

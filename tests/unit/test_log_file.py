@@ -68,7 +68,7 @@ def test_a_logged_notifier_logs_what_the_inner_notifier_does_not_want(tmp_path: 
     asyncio.run(notifier.send("scanner", "order failed", Level.ERROR))
     _flush()
     text = (tmp_path / FILE_NAME).read_text()
-    assert "balance_monitor: skipped BTCUSDC: cooldown" in text
-    assert "scanner: order failed" in text
+    assert f"[{Level.INFO.value}] balance_monitor: skipped BTCUSDC: cooldown" in text
+    assert f"[{Level.ERROR.value}] scanner: order failed" in text
     assert notifier.wants(Level.INFO)
     assert inner.texts() == ["order failed"]
