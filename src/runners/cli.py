@@ -13,11 +13,9 @@ from mexcore.config import config_to_mapping, load_config, redacted, to_toml
 from mexcore.errors import ConfigError, StopForHuman
 from mexcore.policies import BotConfig
 from runners.backtest import add_backtest_parser
-from runners.journal_reader import mexbot_version
 from runners.logs import configure_logging
 from runners.settings import read_toml, secrets_from_env
-from runners.status_command import add_status_parser
-from runners.trades_command import add_trades_parser
+from runners.status_command import add_watch_commands
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +23,6 @@ def _parser() -> argparse.ArgumentParser:
         prog="mexbot", description="Spot trading bot for MEXC. With no command: `mexbot sim`.")
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
     parser.add_argument("--log-json", action="store_true", help="log JSON lines on stderr")
-    parser.add_argument("--version", action="version", version=f"mexbot {mexbot_version()}")
     commands = parser.add_subparsers(dest="command")
     sim = commands.add_parser("sim", help="run the whole bot offline on recorded data")
     _config_option(sim)
@@ -52,8 +49,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="replay speed of the data (default 1)")
     sandbox.add_argument("--seed", type=int, default=None, help="seed of the synthetic markets")
     add_backtest_parser(commands)
-    add_status_parser(commands)
-    add_trades_parser(commands)
+    add_watch_commands(parser, commands)  # --version, status, trades
     return parser
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from adapters.sandbox.config import SandboxConfig
+from adapters.sandbox.config import SandboxAccount, SandboxConfig
 from adapters.sandbox.server import serve
 from mexcore.errors import ConfigError
-from runners.journal_reader import utc_text
 from runners.settings import read_toml
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -44,11 +43,12 @@ def _sandbox_table(path: Path | None) -> dict[str, Any]:
 def sandbox_command(args: argparse.Namespace) -> int:
     """Serve the sandbox; return 0 on Ctrl-C or SIGTERM."""
     config = sandbox_config(args)
+    account = config.accounts[0]
     if warning := host_warning(args.host):
         print(f"mexbot sandbox: warning: {warning}", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.host, args.port, config,
-                          on_bound=functools.partial(print_banner, config)))
+                          on_bound=partial(print_banner, config, account)))
     return 0
 
 
@@ -60,9 +60,12 @@ def host_warning(host: str) -> str:
             "use 127.0.0.1 unless you mean it")
 
 
-def print_banner(config: SandboxConfig, url: str, market_ms: int) -> None:
+def print_banner(
+    config: SandboxConfig, account: SandboxAccount, url: str, market_ms: int
+) -> None:
     """Print the real URL, the key pair to use and the market time, on stderr."""
-    account = config.accounts[0]
+    from runners.journal_reader import utc_text  # here: the imports above are shared ground
+
     print(f"mexbot sandbox on {url} — market time {utc_text(market_ms)}, data {config.data}, "
           f"speed ×{config.speed:g}\n"
           f"  set [mexc] base_url = \"{url}\" and export MEXC_API_KEY={account.api_key} "

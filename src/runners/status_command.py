@@ -17,7 +17,8 @@ from mexcore.ports import Store
 from mexcore.positions import MissingFeePrice, Position, position_from_fills
 from mexcore.state import RunnerStatus, RunnerStatuses
 from mexcore.values import Fill, IntentStatus, OrderIntent, PortfolioSnapshot
-from runners.journal_reader import config_option, opened_journal, utc_text
+from runners.journal_reader import config_option, mexbot_version, opened_journal, utc_text
+from runners.trades_command import add_trades_parser
 
 CENT = Decimal("0.01")
 QUOTES = ("USDT", "USDC", "BTC", "ETH")
@@ -45,6 +46,13 @@ class StatusReport:
     open_orders: Sequence[OrderIntent]
     snapshot: PortfolioSnapshot | None
     pnl: Sequence[SymbolPnl]
+
+
+def add_watch_commands(parser: argparse.ArgumentParser, commands: Any) -> None:
+    """Register `--version`, `mexbot status` and `mexbot trades`."""
+    parser.add_argument("--version", action="version", version=f"mexbot {mexbot_version()}")
+    add_status_parser(commands)
+    add_trades_parser(commands)
 
 
 def add_status_parser(commands: Any) -> None:
