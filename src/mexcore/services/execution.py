@@ -20,7 +20,7 @@ from mexcore.errors import (
     StopForHuman,
     TradingPaused,
 )
-from mexcore.money import ZERO
+from mexcore.money import ZERO, format_decimal
 from mexcore.ports import Clock, Exchange, Store
 from mexcore.services.fills import FillSync
 from mexcore.services.pending import (
@@ -114,7 +114,10 @@ class OrderExecutor:
         except OrderNotFound:
             log.info("cancel %s: the exchange no longer knows it as open", client_order_id)
         # A cancel answer reports the status before the cancel: read the order again.
-        return await self.refresh(symbol, client_order_id)
+        order = await self.refresh(symbol, client_order_id)
+        log.info("cancel %s %s: %s, %s filled", client_order_id, symbol, order.status,
+                 format_decimal(order.executed_qty))
+        return order
 
     async def refresh(self, symbol: str, client_order_id: str) -> Order:
         """Read an order's state from the exchange, record it on its intent, journal new fills.

@@ -1,4 +1,4 @@
-"""Issue 14: every fill the journal learns of is a line in the log file."""
+"""Issue 14: every fill the journal learns of, and every cancel, is a line in the log file."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from tests.unit.services.support import NOW, flat_closes, world
 
+from mexcore.client_ids import client_order_id
 from mexcore.services.fills import FillSync
-from mexcore.values import Fill, Side
+from mexcore.values import Fill, OrderRequest, OrderType, Side
 from runners.logs import FILE_NAME, configure_logging
 
 SYMBOL = "ADAUSDC"
@@ -48,3 +49,17 @@ async def test_a_synced_fill_is_logged_with_its_side_quantity_and_price(tmp_path
     assert added == 2
     assert len(lines) == 1
     assert "ADAUSDC: 2 new fill(s) journaled: BUY 5 @ 0.4" in lines[0]
+
+
+async def test_a_cancel_is_logged_with_the_orders_final_status(tmp_path: Path) -> None:
+    w = world(flat_closes(["BTCUSDC"]), {"USDC": "1000"})
+    cid = client_order_id("tester", "BTCUSDC", NOW, side=Side.BUY, purpose="test")
+    request = OrderRequest("BTCUSDC", Side.BUY, OrderType.LIMIT_MAKER, cid,
+                           quantity=Decimal("0.001"), price=Decimal("20000"))
+    await w.deps.executor.submit("tester", request, "test")
+    configure_logging("WARNING", tmp_path)
+    order = await w.deps.executor.cancel("BTCUSDC", cid)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert order.status == "CANCELED"
+    assert f"cancel {cid} BTCUSDC: CANCELED" in (tmp_path / FILE_NAME).read_text()
