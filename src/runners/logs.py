@@ -11,6 +11,7 @@ import logging
 import logging.handlers
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mexcore.ports import Level, Notifier
@@ -47,10 +48,11 @@ class SecretScrubber(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for log shippers."""
+    """One JSON object per line, for log shippers; the time is ISO 8601 in UTC."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": self.formatTime(record), "level": record.levelname,
+        moment = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        entry = {"time": moment, "level": record.levelname,
                  "logger": record.name, "message": record.getMessage()}
         if record.exc_text:
             entry["exception"] = record.exc_text

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,12 @@ def test_a_logged_notifier_logs_what_the_inner_notifier_does_not_want(tmp_path: 
     assert f"[{Level.ERROR.value}] scanner: order failed" in text
     assert notifier.wants(Level.INFO)
     assert inner.texts() == ["order failed"]
+
+
+def test_json_lines_carry_an_iso_utc_time(tmp_path: Path) -> None:
+    configure_logging("WARNING", tmp_path, json_lines=True)
+    logging.getLogger("mexcore.fills").info("BTCUSDC: 1 new fill(s) journaled")
+    _flush()
+    [line] = (tmp_path / FILE_NAME).read_text().splitlines()
+    moment = datetime.fromisoformat(json.loads(line)["time"])
+    assert moment.utcoffset() == timedelta(0)
