@@ -1,4 +1,4 @@
-"""Issue 14: every fill the journal learns of, and every cancel, is a line in the log file."""
+"""Issue 14: every order decision, refusal, fill and cancel is a line in the log file."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from tests.unit.services.support import NOW, flat_closes, world
 
 from mexcore.client_ids import client_order_id
+from mexcore.errors import MexbotError
 from mexcore.services.fills import FillSync
 from mexcore.values import Fill, OrderRequest, OrderType, Side
 from runners.logs import FILE_NAME, configure_logging
@@ -63,3 +64,29 @@ async def test_a_cancel_is_logged_with_the_orders_final_status(tmp_path: Path) -
         handler.flush()
     assert order.status == "CANCELED"
     assert f"cancel {cid} BTCUSDC: CANCELED" in (tmp_path / FILE_NAME).read_text()
+
+
+async def test_a_decision_is_logged_with_its_runner_amounts_and_reason(tmp_path: Path) -> None:
+    w = world(flat_closes(["BTCUSDC"]), {"USDC": "1000"})
+    cid = client_order_id("tester", "BTCUSDC", NOW, side=Side.BUY, purpose="test")
+    request = OrderRequest("BTCUSDC", Side.BUY, OrderType.LIMIT_MAKER, cid,
+                           quantity=Decimal("0.001"), price=Decimal("20000"))
+    configure_logging("WARNING", tmp_path)
+    await w.deps.executor.submit("tester", request, "60/40 target, BTC 10% below")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert (f"tester decides {cid}: BUY LIMIT_MAKER 0.001 BTCUSDC @ 20000 "
+            "(60/40 target, BTC 10% below)") in (tmp_path / FILE_NAME).read_text()
+
+
+async def test_a_refused_order_is_logged_with_the_exchanges_reason(tmp_path: Path) -> None:
+    w = world(flat_closes(["BTCUSDC"]), {"USDC": "1000"})
+    cid = client_order_id("tester", "BTCUSDC", NOW, side=Side.BUY, purpose="test")
+    request = OrderRequest("BTCUSDC", Side.BUY, OrderType.LIMIT_MAKER, cid,
+                           quantity=Decimal("1000"), price=Decimal("20000"))  # 20 M USDC
+    configure_logging("WARNING", tmp_path)
+    with pytest.raises(MexbotError):
+        await w.deps.executor.submit("tester", request, "test")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert f"order {cid} BUY BTCUSDC refused: " in (tmp_path / FILE_NAME).read_text()
