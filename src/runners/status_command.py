@@ -18,6 +18,7 @@ from mexcore.positions import MissingFeePrice, Position, position_from_fills
 from mexcore.state import RunnerStatus, RunnerStatuses
 from mexcore.values import Fill, IntentStatus, OrderIntent, PortfolioSnapshot
 from runners.journal_reader import config_option, mexbot_version, opened_journal, utc_text
+from runners.logs import FILE_NAME as LOG_FILE
 from runners.trades_command import add_trades_parser
 
 CENT = Decimal("0.01")
@@ -107,7 +108,8 @@ def journal_pnl(fills: Sequence[Fill]) -> list[SymbolPnl]:
 def render_status(report: StatusReport) -> str:
     """Render the report as the lines `mexbot status` prints."""
     lines = [f"mexbot {report.mode} — journal in {report.state_dir}, read at "
-             f"{utc_text(report.now_ms)}", "", "runners:"]
+             f"{utc_text(report.now_ms)}", f"log file: {Path(report.state_dir) / LOG_FILE}", "",
+             "runners:"]
     lines += [_runner_line(r, report.now_ms) for r in report.runners]
     lines += ["", f"open orders: {len(report.open_orders)}"]
     lines += [_order_line(o) for o in report.open_orders]

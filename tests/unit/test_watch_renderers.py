@@ -62,3 +62,7 @@ def test_trades_csv_has_the_header_and_exact_amounts() -> None:
 
 def test_trades_table_of_no_fills_says_so() -> None:
     assert trades_table([], {}) == "no fills in the journal for this period\n"
+
+
+def test_status_names_the_log_file_to_read_next() -> None:
+    assert "log file: /s/mexbot.log" in render_status(_report())
