@@ -1,4 +1,4 @@
-"""The mexbot command line: sim (the default), run, config, sandbox, backtest."""
+"""The mexbot command line: sim (the default), run, config, sandbox, backtest, status, trades."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from mexcore.policies import BotConfig
 from runners.backtest import add_backtest_parser
 from runners.logs import configure_logging
 from runners.settings import read_toml, secrets_from_env
+from runners.status_command import add_watch_commands
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="replay speed of the data (default 1)")
     sandbox.add_argument("--seed", type=int, default=None, help="seed of the synthetic markets")
     add_backtest_parser(commands)
+    add_watch_commands(parser, commands)  # --version, status, trades
     return parser
 
 
@@ -95,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(command: str, args: argparse.Namespace) -> int:
+    if getattr(args, "handler", None) is not None:  # status, trades
+        return int(args.handler(args))
     if command == "config":
         print(effective_config_text(load_bot_config(args.config)))
         return 0

@@ -1,6 +1,7 @@
 """Logging: readable lines on stderr, a rotating file under state_dir, optional JSON lines.
 
-A filter scrubs every secret value from every record, whatever code logged it.
+The file records INFO and above whatever `--log-level` keeps on stderr: it is the record of
+every decision, order and notification. A filter scrubs every secret value from every record.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ import logging
 import logging.handlers
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
+
+from mexcore.ports import Level, Notifier
 
 REDACTED = "***"
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+FILE_NAME = "mexbot.log"
+FILE_LEVEL = logging.INFO
 
 
 class SecretScrubber(logging.Filter):
@@ -42,10 +48,11 @@ class SecretScrubber(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for log shippers."""
+    """One JSON object per line, for log shippers; the time is ISO 8601 in UTC."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": self.formatTime(record), "level": record.levelname,
+        moment = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        entry = {"time": moment, "level": record.levelname,
                  "logger": record.name, "message": record.getMessage()}
         if record.exc_text:
             entry["exception"] = record.exc_text
@@ -62,13 +69,18 @@ def configure_logging(
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    root.setLevel(level.upper())
+    stderr_level = logging.getLevelName(level.upper())
     formatter: logging.Formatter = JsonFormatter() if json_lines else logging.Formatter(FORMAT)
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(stderr_level)
+    handlers: list[logging.Handler] = [stderr]
     if state_dir is not None:
         state_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.handlers.RotatingFileHandler(
-            state_dir / "mexbot.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"))
+        log_file = logging.handlers.RotatingFileHandler(
+            state_dir / FILE_NAME, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+        log_file.setLevel(min(stderr_level, FILE_LEVEL))
+        handlers.append(log_file)
+    root.setLevel(min(h.level for h in handlers))
     scrubber = SecretScrubber(secrets)
     for handler in handlers:
         handler.setFormatter(formatter)
@@ -76,3 +88,31 @@ def configure_logging(
         root.addHandler(handler)
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class LoggedNotifier:
+    """Log every notification (placed, filled, cancelled, sold, skipped, failed), then forward it.
+
+    It wants every level, so services render what the user's notifier would drop and the log
+    file still holds it; the inner notifier gets only what it wants. Each notification is an
+    INFO line marked with its level: the user already saw it, stderr need not repeat it.
+    """
+
+    def __init__(self, inner: Notifier, logger_name: str = "mexbot.notify") -> None:
+        self._inner = inner
+        self._log = logging.getLogger(logger_name)
+
+    async def send(self, topic: str, text: str, level: Level = Level.INFO) -> None:
+        """Log `text` under `topic`, then pass it on if the inner notifier wants it."""
+        self._log.info("[%s] %s: %s", level.value, topic, text)
+        if self._inner.wants(level):
+            await self._inner.send(topic, text, level)
+
+    def wants(self, level: Level) -> bool:
+        """Want everything: the log file records what the user does not see."""
+        return True
+
+    async def send_picture(self, topic: str, png: bytes, caption: str = "") -> None:
+        """Log the picture's caption, then pass the picture on."""
+        self._log.info("%s: picture (%d bytes PNG) %s", topic, len(png), caption)
+        await self._inner.send_picture(topic, png, caption)

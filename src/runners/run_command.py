@@ -21,7 +21,7 @@ from mexcore.services.reconcile import Reconciler
 from runners.cli import effective_config_text, load_bot_config
 from runners.container import Container, make_container
 from runners.instance_lock import instance_lock
-from runners.logs import configure_logging
+from runners.logs import LoggedNotifier, configure_logging
 from runners.loop import RunnerLoop
 from runners.settings import secrets_from_env
 
@@ -51,6 +51,7 @@ async def run_command(args: argparse.Namespace) -> int:
     with instance_lock(state_dir):
         configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
         container = make_container(config)
+        container.notifier.override(LoggedNotifier(container.notifier()))  # into the log file
         container.store()  # first: a journal of another mode or exchange stops us here
         try:
             return await _run(config, container)

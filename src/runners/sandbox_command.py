@@ -6,15 +6,18 @@ import argparse
 import asyncio
 import contextlib
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from adapters.sandbox.config import SandboxConfig
+from adapters.sandbox.config import SandboxAccount, SandboxConfig
 from adapters.sandbox.server import serve
 from mexcore.errors import ConfigError
 from runners.settings import read_toml
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
@@ -41,10 +44,29 @@ def sandbox_command(args: argparse.Namespace) -> int:
     """Serve the sandbox; return 0 on Ctrl-C or SIGTERM."""
     config = sandbox_config(args)
     account = config.accounts[0]
-    port = args.port or "(a free port: see the log line)"
-    print(f"mexbot sandbox on http://{args.host}:{port} — set [mexc] base_url to it; "
-          f"API key {account.api_key!r} (secret in the sandbox config); "
-          f"data {config.data}, speed ×{config.speed:g}", file=sys.stderr)
+    if warning := host_warning(args.host):
+        print(f"mexbot sandbox: warning: {warning}", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.host, args.port, config))
+        asyncio.run(serve(args.host, args.port, config,
+                          on_bound=partial(print_banner, config, account)))
     return 0
+
+
+def host_warning(host: str) -> str:
+    """Return why a host other than loopback is risky ("" for loopback)."""
+    if host in LOOPBACK or host.startswith("127."):
+        return ""
+    return (f"--host {host} makes the sandbox and its API keys reachable from other machines; "
+            "use 127.0.0.1 unless you mean it")
+
+
+def print_banner(
+    config: SandboxConfig, account: SandboxAccount, url: str, market_ms: int
+) -> None:
+    """Print the real URL, the key pair to use and the market time, on stderr."""
+    from runners.journal_reader import utc_text  # here: the imports above are shared ground
+
+    print(f"mexbot sandbox on {url} — market time {utc_text(market_ms)}, data {config.data}, "
+          f"speed ×{config.speed:g}\n"
+          f"  set [mexc] base_url = \"{url}\" and export MEXC_API_KEY={account.api_key} "
+          f"MEXC_API_SECRET={account.api_secret}", file=sys.stderr, flush=True)

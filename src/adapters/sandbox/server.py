@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import attrs
 import uvicorn
@@ -38,9 +38,12 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def serve(host: str = "127.0.0.1", port: int = 8900,
-                config: SandboxConfig | None = None) -> None:
-    """Run the sandbox until cancelled (Ctrl-C); point `[mexc] base_url` at it."""
+async def serve(host: str = "127.0.0.1", port: int = 8900, config: SandboxConfig | None = None,
+                on_bound: Callable[[str, int], None] | None = None) -> None:
+    """Run the sandbox until cancelled (Ctrl-C); point `[mexc] base_url` at it.
+
+    `on_bound` gets the real URL (port 0 picks a free one) and the market time in ms.
+    """
     config = config or SandboxConfig()
     app = create_app(config)
     sandbox: Sandbox = app.state.sandbox
@@ -48,6 +51,9 @@ async def serve(host: str = "127.0.0.1", port: int = 8900,
     log.info("MEXC sandbox on http://%s:%d (market time %d, %d account(s): %s)", host,
              sock.getsockname()[1], sandbox.clock.now_ms(), len(config.accounts),
              ", ".join(a.api_key for a in config.accounts))
+    if on_bound is not None:
+        url_host = f"[{host}]" if ":" in host else host
+        on_bound(f"http://{url_host}:{sock.getsockname()[1]}", sandbox.clock.now_ms())
     with sock:
         await _server(app, sock, "info").serve(sockets=[sock])
 

@@ -20,7 +20,7 @@ from mexcore.errors import (
     StopForHuman,
     TradingPaused,
 )
-from mexcore.money import ZERO
+from mexcore.money import ZERO, format_decimal
 from mexcore.ports import Clock, Exchange, Store
 from mexcore.services.fills import FillSync
 from mexcore.services.pending import (
@@ -98,6 +98,8 @@ class OrderExecutor:
             return await self._resolve_known(known)
         await self._clear_the_way(runner, request.symbol)
         self._save(_intent(runner, request, reason, self._clock.now_ms()))
+        log.info("%s decides %s: %s (%s)", runner, request.client_order_id,
+                 _request_text(request), reason)
         return await self._send(request)
 
     async def follow_up(self, runner: str, symbol: str | None = None) -> int:
@@ -114,7 +116,10 @@ class OrderExecutor:
         except OrderNotFound:
             log.info("cancel %s: the exchange no longer knows it as open", client_order_id)
         # A cancel answer reports the status before the cancel: read the order again.
-        return await self.refresh(symbol, client_order_id)
+        order = await self.refresh(symbol, client_order_id)
+        log.info("cancel %s %s: %s, %s filled", client_order_id, symbol, order.status,
+                 format_decimal(order.executed_qty))
+        return order
 
     async def refresh(self, symbol: str, client_order_id: str) -> Order:
         """Read an order's state from the exchange, record it on its intent, journal new fills.
@@ -188,6 +193,7 @@ class OrderExecutor:
             order = await self._exchange.place_order(request)
         except (OrderRejected, SkipSymbol, StopForHuman) as e:  # refused: nothing placed
             self._update(cid, IntentStatus.REJECTED, reason=str(e))
+            log.info("order %s %s %s refused: %s", cid, request.side, request.symbol, e)
             raise
         except BaseException as e:  # the request may have reached the exchange
             self._update(cid, IntentStatus.UNKNOWN, reason=f"outcome unknown: {e}")
@@ -264,3 +270,11 @@ def _intent(runner: str, request: OrderRequest, reason: str, now_ms: int) -> Ord
         updated_ms=now_ms,
         reason=reason,
     )
+
+
+def _request_text(request: OrderRequest) -> str:
+    """Render a request as `BUY LIMIT_MAKER 0.001 BTCUSDC @ 20000` (quote amounts: `for 20`)."""
+    amount = (format_decimal(request.quantity) if request.quantity is not None
+              else f"for {format_decimal(request.quote_qty or ZERO)}")
+    price = f" @ {format_decimal(request.price)}" if request.price is not None else ""
+    return f"{request.side} {request.type} {amount} {request.symbol}{price}"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from mexcore.money import format_decimal
 from mexcore.ports import Exchange, Store
+from mexcore.values import Fill
 
 log = logging.getLogger("mexcore.fills")
 
 CURSOR_KEY = "fills.cursor"
 OVERLAP_MS = 60_000
 MAX_ROUNDS = 50
+SHOWN = 5  # fills named in a log line; the rest are counted
 
 
 class FillSync:
@@ -47,7 +50,10 @@ class FillSync:
             fills = await self._exchange.my_fills(symbol, since)
             if not fills:
                 return added
-            added += self._store.record_fills(fills)
+            new = self._store.record_fills(fills)
+            if new:
+                _log_new(symbol, new, [f for f in fills if cursor is None or f.time_ms > cursor])
+            added += new
             newest = max(f.time_ms for f in fills)
             if since is not None and newest < since:
                 return added  # an exchange that ignores `since` has nothing more to say
@@ -66,3 +72,10 @@ class FillSync:
     def _cursors(self) -> dict[str, int]:
         raw = self._store.get_state(CURSOR_KEY)
         return {str(k): int(v) for k, v in json.loads(raw).items()} if raw else {}
+
+
+def _log_new(symbol: str, count: int, recent: Sequence[Fill]) -> None:
+    shown = ", ".join(f"{f.side.value} {format_decimal(f.qty)} @ {format_decimal(f.price)}"
+                      for f in recent[:SHOWN])
+    more = f" and {len(recent) - SHOWN} more" if len(recent) > SHOWN else ""
+    log.info("%s: %d new fill(s) journaled: %s%s", symbol, count, shown or "(late ones)", more)
