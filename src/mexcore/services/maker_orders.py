@@ -221,12 +221,32 @@ class MakerBuyer:
         async with self._deps.funds.spending(self._runner, rules.quote):
             return await self._replace(rules, chain.after(order), reason)
 
+    async def _within_free(self, rules: SymbolRules, chain: Chain) -> Chain:
+        balance = (await self._deps.exchange.balances()).get(rules.quote)
+        free = balance.free if balance is not None else ZERO
+        return _keeping_reserve(chain, free, self._policy.reserve, rules.maker_fee)
+
     async def _replace(self, rules: SymbolRules, chain: Chain, reason: str) -> tuple[int, bool]:
-        """Place the chain's next order; return (orders placed, whether it rests)."""
+        """Place the chain's next order; return (orders placed, whether it rests).
+
+        The plan was made with a reserve left free, but the quote may have been spent since:
+        the replacement also keeps `reserve` free (and the maker fee a resting buy holds).
+        """
+        chain = await self._within_free(rules, chain)
         result = await self._attempts(rules, chain, reason, purpose="requote")
         if isinstance(result, MakerMiss):
             return 0, False
         return 1, result.order.status.is_open
+
+
+def _keeping_reserve(chain: Chain, free: Decimal, reserve: Decimal, fee: Decimal) -> Chain:
+    """Return `chain` with what it may still spend cut to `free` less `reserve` and the fee.
+
+    Free 25.5 USDC, reserve 2, maker fee 0.0005: at most 23.5 / 1.0005 = 23.488 more.
+    """
+    spendable = max(ZERO, free - reserve) / (1 + fee)
+    return attrs.evolve(chain, planned_quote=min(chain.planned_quote,
+                                                 chain.spent_quote + spendable))
 
 
 def _sized(rules: SymbolRules, chain: Chain, book: OrderBook) -> SizedOrder | BelowMinimum | str:
