@@ -21,7 +21,7 @@ from adapters.telegram.panel import (
     UnknownRunnerError,
 )
 from mexcore.lots import BelowMinimum
-from mexcore.money import ZERO, format_decimal
+from mexcore.money import ZERO, format_decimal, format_step
 from mexcore.policies import BotConfig
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import STABLES, MarketView
@@ -75,10 +75,10 @@ class ServicePanel:
         view = await MarketView.load(self._deps.exchange)
         rows = []
         for symbol, p in positions_by_symbol(list(self._deps.store.fills()), view).items():
-            price = view.price(symbol)
+            price, rules = view.price(symbol), view.rules[symbol]
             unrealised = p.unrealised(price) if price is not None else ZERO
-            rows.append(AssetPnl(f"{p.base} ({symbol})", p.quantity, p.avg_cost,
-                                 p.realised_pnl, unrealised))
+            rows.append(AssetPnl(f"{p.base} ({symbol})", _to(p.quantity, rules.qty_step),
+                                 _to(p.avg_cost, rules.price_tick), p.realised_pnl, unrealised))
         return PnlView(rows)
 
     async def autobuy(self) -> AutobuyView:
@@ -173,3 +173,8 @@ def _plan_lines(plan: object) -> list[str]:
         return []
     return [f"{p['symbol']}: {p['quantity']} @ {p['price']} = {p['amount']} ({p['reason']}, "
             f"×{p['multiplier']})" for p in plan if isinstance(p, dict)]
+
+
+def _to(value: Decimal, step: Decimal) -> Decimal:
+    """Round half-even to the places of `step`: what the exchange's precision means."""
+    return Decimal(format_step(value, step))
