@@ -50,7 +50,7 @@ class PortfolioRebalancer:
             blocked = rebalance_block_reason(self._total_pnl(view), self.policy)
             if blocked is not None:
                 return await self._notify_block(blocked)
-            self._memory.set(BLOCKED_KEY, None)  # allowed again: the next block is news
+            await self._notify_unblock()
             legs = plan_portfolio_rebalance(self._values(view), self._targets, MIN_LEG)
             placed = [leg for leg in legs if await self._execute(view, leg)]
         if placed:
@@ -65,6 +65,14 @@ class PortfolioRebalancer:
         await self._deps.notifier.send("rebalance.blocked",
                                        f"Portfolio rebalance blocked: {reason}", Level.ALERT)
         return 1
+
+    async def _notify_unblock(self) -> None:
+        """Tell once that a notified block has ended; the next block is news again."""
+        if not self._memory.get(BLOCKED_KEY):
+            return
+        self._memory.set(BLOCKED_KEY, None)
+        await self._deps.notifier.send("rebalance.unblocked",
+                                       "Portfolio rebalance no longer blocked", Level.INFO)
 
     def _values(self, view: MarketView) -> dict[str, Decimal]:
         values = {}

@@ -102,3 +102,14 @@ async def test_a_block_is_notified_again_after_the_rebalance_was_allowed() -> No
     await _rebalancer(w).tick()
 
     assert len(w.texts("rebalance.blocked")) == 2
+
+
+async def test_the_end_of_a_block_is_notified_once() -> None:
+    w = _world("31000", usdc="50")
+    await _rebalancer(w).tick()
+
+    allowed = _rebalancer(w, allow_negative_pnl=True)
+    await allowed.tick()
+    await allowed.tick()
+
+    assert len(w.texts("rebalance.unblocked")) == 1
