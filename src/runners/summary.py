@@ -148,9 +148,13 @@ def render_summary(summary: RunSummary) -> str:
         cost = format_step(p.avg_cost, rules.price_tick if rules else c)
         lines.append(f"  {symbol:<10} {qty:>14} {cost:>12}"
                      f" {p.realised_pnl.quantize(c):>9} {unreal!s:>9}")
-    lines.append("Final balances: " + ", ".join(
-        f"{a} {_balance(a, v)}" for a, v in summary.balances.items()))
+    lines.append("Final balances: " + balances_text(summary.balances))
     return "\n".join(lines)
+
+
+def balances_text(balances: Mapping[str, Decimal]) -> str:
+    """Render balances for a person: 'USDT 300.00, BTC 0.001' (no Decimal reprs)."""
+    return ", ".join(f"{a} {_balance(a, v)}" for a, v in balances.items())
 
 
 def _balance(asset: str, value: Decimal) -> str:

@@ -7,7 +7,7 @@ from tests.unit.services.support import buy_fill, flat_closes, world
 from mexcore.positions import Position
 from mexcore.services.market import MarketView
 from mexcore.values import SymbolRules
-from runners.summary import RunSummary, positions_by_symbol, render_summary
+from runners.summary import RunSummary, balances_text, positions_by_symbol, render_summary
 
 D = Decimal
 
@@ -50,3 +50,7 @@ async def test_a_stablecoin_is_cash_not_a_position_with_unrealised_pnl() -> None
     positions = positions_by_symbol(list(w.store.fills()), await MarketView.load(w.exchange))
 
     assert list(positions) == ["BTCUSDC"]
+
+
+def test_start_balances_read_as_amounts_not_decimal_reprs() -> None:
+    assert balances_text({"USDT": D("300"), "BTC": D("0.0010")}) == "USDT 300.00, BTC 0.001"
