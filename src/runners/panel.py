@@ -21,7 +21,7 @@ from adapters.telegram.panel import (
     UnknownRunnerError,
 )
 from mexcore.lots import BelowMinimum
-from mexcore.money import ZERO, format_decimal, format_step
+from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.policies import BotConfig
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import STABLES, MarketView
@@ -171,8 +171,17 @@ def _plan_lines(plan: object) -> list[str]:
         return [plan]
     if not isinstance(plan, list):
         return []
-    return [f"{p['symbol']}: {p['quantity']} @ {p['price']} = {p['amount']} ({p['reason']}, "
-            f"×{p['multiplier']})" for p in plan if isinstance(p, dict)]
+    return [_plan_line(p) for p in plan if isinstance(p, dict)]
+
+
+def _plan_line(p: dict[str, object]) -> str:
+    """One planned buy: the amount in cents of its quote, the filter's multiplier named once."""
+    reason, factor = str(p["reason"]), f"×{format_decimal(Decimal(str(p['multiplier'])))}"
+    why = reason if factor in reason else f"{reason}, {factor}"
+    symbol = str(p["symbol"])
+    quote = next((f" {q}" for q in sorted(STABLES) if symbol.endswith(q)), "")
+    amount = format_step(Decimal(str(p["amount"])), CENT)
+    return f"{symbol}: {p['quantity']} @ {p['price']} = {amount}{quote} ({why})"
 
 
 def _to(value: Decimal, step: Decimal) -> Decimal:

@@ -8,7 +8,7 @@ from tests.unit.services.support import World, buy_fill, flat_closes, rules_for,
 from adapters.telegram.panel import UnknownAssetError, UnknownRunnerError
 from adapters.telegram.views import format_pnl
 from mexcore.policies import BotConfig
-from mexcore.state import PauseFlags
+from mexcore.state import Cursors, PauseFlags
 from mexcore.values import Side
 from runners.bot import build_loops
 from runners.panel import ServicePanel
@@ -82,3 +82,14 @@ async def test_pnl_shows_the_average_cost_to_the_tick_and_no_stablecoin_position
     [btc] = [line for line in text.splitlines() if "BTCUSDC" in line]
     assert f"0.003 @ {Decimal('30000.00666').quantize(tick)} ·" in btc  # 90.00002 / 0.003
     assert "USDCUSDT" not in text
+
+
+async def test_the_last_plan_shows_its_amount_in_cents_and_the_multiplier_once() -> None:
+    panel, w = _panel({"USDC": 100})
+    Cursors(w.deps.store, "balance_monitor").set("last_plan", [
+        {"symbol": "BTCUSDC", "amount": "59.991234", "quantity": "0.002124",
+         "price": "28242.24", "reason": "no hype, no dip: ×1", "multiplier": "1"}])
+
+    view = await panel.autobuy()
+
+    assert view.plan_lines == ("BTCUSDC: 0.002124 @ 28242.24 = 59.99 USDC (no hype, no dip: ×1)",)
