@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+CENT = Decimal("0.01")
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -53,3 +54,17 @@ def decimals_of(step: Decimal) -> int:
     exponent = step.normalize().as_tuple().exponent
     assert isinstance(exponent, int)
     return max(0, -exponent)
+
+
+def format_step(value: Decimal, step: Decimal) -> str:
+    """Format for a person: half-even to the places of `step`, never '-0.00' nor an exponent.
+
+    >>> format_step(Decimal("0.40392356794596254"), Decimal("0.0001")), format_step(ZERO, CENT)
+    ('0.4039', '0.00')
+    """
+    exponent = Decimal(1).scaleb(-decimals_of(step))
+    try:
+        rounded = value.quantize(exponent, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:  # more digits than the context holds: exact is still readable
+        return format_decimal(value)
+    return format(abs(rounded) if rounded == 0 else rounded, "f")

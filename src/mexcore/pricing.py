@@ -17,12 +17,13 @@ from enum import StrEnum
 import attrs
 
 from mexcore.lots import BelowMinimum, clamp_to_band, round_price, size_limit_order
-from mexcore.money import ZERO
+from mexcore.money import ZERO, format_decimal, format_step
 from mexcore.policies import BalanceMonitorPolicy
 from mexcore.positions import Position
 from mexcore.values import OrderBook, OrderType, Side, SymbolRules, money, optional_money
 
 MAKER_BOOK_LEVELS = 5  # maker pricing reads only the best bid and ask; a short book is cheaper
+PNL_STEP = Decimal("0.0001")  # a profit decision compares cents of PnL: shown to 1/100 cent
 
 
 def maker_buy_price(
@@ -142,8 +143,9 @@ def profit_sell_decision(
         return Hold(str(sized), unrealised)
     assert sized.quantity is not None
     assert sized.price is not None
-    reason = (f"unrealised PnL {unrealised:.4f} > threshold {threshold}; "
-              f"average cost {position.avg_cost:.8f}, last {price}")
+    reason = (f"unrealised PnL {format_step(unrealised, PNL_STEP)} > threshold "
+              f"{format_decimal(threshold)}; average cost "
+              f"{format_step(position.avg_cost, rules.price_tick)}, last {format_decimal(price)}")
     return ProfitSell(sized.quantity, sized.price, unrealised, reason)
 
 

@@ -16,7 +16,7 @@ import attrs
 
 from mexcore.antihype import FilterResult
 from mexcore.indicators import IndicatorSnapshot
-from mexcore.money import ONE, ZERO
+from mexcore.money import ONE, ZERO, format_step
 
 BLOCKED_SCORE = -10
 
@@ -58,7 +58,7 @@ class ScoreRule:
 
     def explain(self, value: Decimal) -> str:
         """Render the reason for a metric value."""
-        return self.reason.format(value=value.quantize(self.places))
+        return self.reason.format(value=format_step(value, self.places))
 
 
 D = Decimal

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from mexcore.money import format_decimal, format_step
 from runners.backtest_report import BacktestReport, Trade
 from runners.benchmarks import Benchmark
 from runners.summary import render_benchmarks
@@ -54,7 +55,8 @@ def render_report(report: BacktestReport) -> str:
     lines.append("By asset: quantity avg-cost realised unrealised pnl (in the quote)")
     for a in r.assets:
         unreal = "n/a" if a.unrealised is None else str(a.unrealised.quantize(c))
-        lines.append(f"  {a.symbol:<10} {a.quantity.normalize():>14} {a.avg_cost.quantize(c):>12}"
+        cost = format_step(a.avg_cost, a.price_tick or c)
+        lines.append(f"  {a.symbol:<10} {format_decimal(a.quantity):>14} {cost:>12}"
                      f" {a.realised.quantize(c):>9} {unreal:>10} {a.pnl.quantize(c):>9}")
     return "\n".join(lines)
 

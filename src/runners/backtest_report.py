@@ -64,6 +64,7 @@ class AssetReport:
     avg_cost: Decimal
     realised: Decimal
     unrealised: Decimal | None
+    price_tick: Decimal | None = attrs.field(default=None, kw_only=True)  # for display
 
     @property
     def pnl(self) -> Decimal:
@@ -178,8 +179,10 @@ def assets_of(run: SimRun) -> list[AssetReport]:
     result = []
     for symbol, p in run.summary.positions.items():
         price = run.summary.prices.get(symbol)
+        rules = run.summary.rules.get(symbol)
         result.append(AssetReport(symbol, p.quote, p.quantity, p.avg_cost, p.realised_pnl,
-                                  p.unrealised(price) if price is not None else None))
+                                  p.unrealised(price) if price is not None else None,
+                                  price_tick=rules.price_tick if rules else None))
     return result
 
 

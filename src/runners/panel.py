@@ -21,7 +21,7 @@ from adapters.telegram.panel import (
     UnknownRunnerError,
 )
 from mexcore.lots import BelowMinimum
-from mexcore.money import ZERO, format_decimal
+from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.policies import BotConfig
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import STABLES, MarketView
@@ -75,10 +75,10 @@ class ServicePanel:
         view = await MarketView.load(self._deps.exchange)
         rows = []
         for symbol, p in positions_by_symbol(list(self._deps.store.fills()), view).items():
-            price = view.price(symbol)
+            price, rules = view.price(symbol), view.rules[symbol]
             unrealised = p.unrealised(price) if price is not None else ZERO
-            rows.append(AssetPnl(f"{p.base} ({symbol})", p.quantity, p.avg_cost,
-                                 p.realised_pnl, unrealised))
+            rows.append(AssetPnl(f"{p.base} ({symbol})", _to(p.quantity, rules.qty_step),
+                                 _to(p.avg_cost, rules.price_tick), p.realised_pnl, unrealised))
         return PnlView(rows)
 
     async def autobuy(self) -> AutobuyView:
@@ -171,5 +171,19 @@ def _plan_lines(plan: object) -> list[str]:
         return [plan]
     if not isinstance(plan, list):
         return []
-    return [f"{p['symbol']}: {p['quantity']} @ {p['price']} = {p['amount']} ({p['reason']}, "
-            f"×{p['multiplier']})" for p in plan if isinstance(p, dict)]
+    return [_plan_line(p) for p in plan if isinstance(p, dict)]
+
+
+def _plan_line(p: dict[str, object]) -> str:
+    """One planned buy: the amount in cents of its quote, the filter's multiplier named once."""
+    reason, factor = str(p["reason"]), f"×{format_decimal(Decimal(str(p['multiplier'])))}"
+    why = reason if factor in reason else f"{reason}, {factor}"
+    symbol = str(p["symbol"])
+    quote = next((f" {q}" for q in sorted(STABLES) if symbol.endswith(q)), "")
+    amount = format_step(Decimal(str(p["amount"])), CENT)
+    return f"{symbol}: {p['quantity']} @ {p['price']} = {amount}{quote} ({why})"
+
+
+def _to(value: Decimal, step: Decimal) -> Decimal:
+    """Round half-even to the places of `step`: what the exchange's precision means."""
+    return Decimal(format_step(value, step))

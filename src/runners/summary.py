@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import attrs
 
-from mexcore.money import ZERO
+from mexcore.money import ZERO, format_decimal, format_step
 from mexcore.ports import Store
 from mexcore.positions import Position, apply_fill, position_from_fills, third_asset_fee
-from mexcore.services.market import MarketView
-from mexcore.values import Fill, Side
+from mexcore.services.market import STABLES, MarketView
+from mexcore.values import Fill, Side, SymbolRules
 from runners.benchmarks import Benchmark
 
 CENT = Decimal("0.01")
@@ -43,6 +43,7 @@ class RunSummary:
     positions: Mapping[str, Position]
     prices: Mapping[str, Decimal]
     balances: Mapping[str, Decimal]
+    rules: Mapping[str, SymbolRules] = attrs.field(factory=dict)  # of the positions' symbols
     benchmarks: tuple[Benchmark, ...] = ()  # the bot first, then what a passive holder got
 
     @property
@@ -62,19 +63,20 @@ def summarise(
     fees = sum((view.usdt_value(f.fee_asset, f.fee) for f in fills), ZERO)
     balances = {a: b.total for a, b in sorted(view.balances.items()) if b.total > 0}
     final = sum(view.values_usdt().values(), ZERO)
+    rules = {s: view.rules[s] for s in positions}
     return RunSummary(start_value, final, len(fills), fees, components, positions, prices,
-                      balances)
+                      balances, rules=rules)
 
 
 def positions_by_symbol(fills: Sequence[Fill], view: MarketView) -> dict[str, Position]:
-    """Return the average-cost position of every symbol that has fills."""
+    """Return the average-cost position of every symbol with fills; stablecoins are cash."""
     by_symbol: dict[str, list[Fill]] = defaultdict(list)
     for fill in fills:
         by_symbol[fill.symbol].append(fill)
     positions = {}
     for symbol, group in sorted(by_symbol.items()):
         rules = view.rules.get(symbol)
-        if rules is not None:
+        if rules is not None and rules.base not in STABLES:
             positions[symbol] = position_from_fills(group, rules.base, rules.quote,
                                                     view.fee_prices(rules.quote))
     return positions
@@ -143,10 +145,12 @@ def render_summary(summary: RunSummary) -> str:
     for symbol, p in summary.positions.items():
         price = summary.prices.get(symbol)
         unreal = p.unrealised(price).quantize(c) if price is not None else "n/a"
-        lines.append(f"  {symbol:<10} {p.quantity.normalize():>14} {p.avg_cost.quantize(c):>12}"
+        rules = summary.rules.get(symbol)
+        qty = format_step(p.quantity, rules.qty_step) if rules else format_decimal(p.quantity)
+        cost = format_step(p.avg_cost, rules.price_tick if rules else c)
+        lines.append(f"  {symbol:<10} {qty:>14} {cost:>12}"
                      f" {p.realised_pnl.quantize(c):>9} {unreal!s:>9}")
-    lines.append("Final balances: " + ", ".join(
-        f"{a} {v.normalize()}" for a, v in summary.balances.items()))
+    lines.append("Final balances: " + balances_text(summary.balances))
     return "\n".join(lines + render_benchmarks(summary.benchmarks))
 
 
@@ -160,3 +164,13 @@ def render_benchmarks(benchmarks: Sequence[Benchmark]) -> list[str]:
         lines.append(f"  {b.label:<{width}} {b.final_value.quantize(CENT):>12} "
                      f"{b.total_return:>+8.2%} {b.drawdown:>+8.2%}")
     return lines
+
+
+def balances_text(balances: Mapping[str, Decimal]) -> str:
+    """Render balances for a person: 'USDT 300.00, BTC 0.001' (no Decimal reprs)."""
+    return ", ".join(f"{a} {_balance(a, v)}" for a, v in balances.items())
+
+
+def _balance(asset: str, value: Decimal) -> str:
+    """Cash to cents; other assets exactly (the exchange's steps are their precision)."""
+    return format_step(value, CENT) if asset in STABLES else format_decimal(value)

@@ -15,10 +15,12 @@ from adapters.telegram.panel import (
     RunnerStatus,
 )
 from mexcore.money import format_decimal
+from mexcore.services.market import STABLES
 from mexcore.values import Fill, Order
 
 CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
+_FEE_STEP = Decimal("0.0001")  # a fee is often a fraction of a cent
 
 
 def amount(value: Decimal, step: Decimal | None = None) -> str:
@@ -84,9 +86,10 @@ def format_portfolio(view: PortfolioView) -> str:
     """Each asset: free, locked, value in USDT, weight and target; then the total."""
     lines = ["<b>Portfolio</b>"]
     for h in sorted(view.holdings, key=lambda h: h.value_usdt, reverse=True):
-        line = f"<b>{esc(h.asset)}</b> {amount(h.free)}"
+        step = CENT if h.asset in STABLES else None  # cash in cents, coins exactly
+        line = f"<b>{esc(h.asset)}</b> {amount(h.free, step)}"
         if h.locked:
-            line += f" (+{amount(h.locked)} locked)"
+            line += f" (+{amount(h.locked, step)} locked)"
         line += f" ≈ {amount(h.value_usdt, CENT)} USDT · {percent(h.weight)}"
         if h.target_weight is not None:
             line += f" (target {percent(h.target_weight)})"
@@ -159,10 +162,12 @@ def _order_line(o: Order) -> str:
 
 def _fill_line(f: Fill, now_ms: int) -> str:
     role = "maker" if f.is_maker else "taker"
+    quote = next((q for q in sorted(STABLES) if f.symbol.endswith(q)), None)
+    value = f"{amount(f.quote_qty, CENT)} {quote}" if quote else amount(f.quote_qty)
+    fee = amount(f.fee, _FEE_STEP if f.fee_asset in STABLES else None)
     return (
         f"{moment(f.time_ms, now_ms)} {f.side.value} <b>{esc(f.symbol)}</b> {amount(f.qty)} "
-        f"@ {amount(f.price)} = {amount(f.quote_qty)} · fee {amount(f.fee)} "
-        f"{esc(f.fee_asset)} ({role})"
+        f"@ {amount(f.price)} = {value} · fee {fee} {esc(f.fee_asset)} ({role})"
     )
 
 

@@ -10,7 +10,7 @@ from mexcore.allocation import allocation_state
 from mexcore.antihype import FilterResult, check_buy, check_rebalance
 from mexcore.errors import MexbotError, SkipSymbol
 from mexcore.lots import round_quote
-from mexcore.money import ZERO, format_decimal
+from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.planning import (
     MarketInputs,
     PlannedBuy,
@@ -152,6 +152,8 @@ class BalanceMonitor:
         return check(signals.antihype_inputs, self._antihype)
 
     async def _place(self, view: MarketView, buy: PlannedBuy) -> MakerResult | MakerMiss:
+        # The order's reason names its client id (its purpose): kept as it was, so a decision
+        # retried across an upgrade keeps its id.
         reason = f"{buy.filter_reason} (×{format_decimal(buy.multiplier)})"
         # Capped at the planned amount: the book may have moved up since the plan read it.
         return await self._maker.place(view.rules[buy.symbol], buy.quantity, reason,
@@ -192,8 +194,9 @@ def purchase_report(
     A buy whose every order ended without a fill is listed as not bought, with the reason.
     """
     mode = "rebalance mode, lagging " + str(plan.lagging) if plan.rebalance_mode else "60/40"
-    verb = "bought" if placed else "bought nothing"
-    lines = [f"Balance monitor {verb} ({mode}); safe amount {format_decimal(plan.safe_amount)}"]
+    currency = plan.buys[0].currency if plan.buys else "USDC"
+    lines = [f"Balance monitor {_verb(placed)} ({mode}); safe amount "
+             f"{format_step(plan.safe_amount, CENT)} {currency}"]
     for result in placed:
         order, book = result.order, result.book
         buy = next(b for b in plan.buys if b.symbol == order.symbol)
@@ -203,7 +206,23 @@ def purchase_report(
             f"  {order.symbol}: {format_decimal(order.orig_qty)} @ "
             f"{format_decimal(order.price or ZERO)} LIMIT_MAKER (maker, attempt "
             f"{result.attempts}), {status}; book bid {book.best_bid} / ask "
-            f"{book.best_ask}; {buy.filter_reason} ×{format_decimal(buy.multiplier)}")
+            f"{book.best_ask}; {buy_reason(buy)}")
     lines.extend(f"  {m.symbol}: not bought after {m.attempts} attempt(s): {m.reason}"
                  for m in missed)
     return "\n".join(lines)
+
+
+def _verb(placed: Sequence[MakerResult]) -> str:
+    """Say 'placed' for orders resting on the book, 'bought' only for what filled."""
+    resting = sum(1 for r in placed if r.order.status.is_open)
+    filled = len(placed) - resting
+    said = [f"placed {resting} maker buy{'s' if resting > 1 else ''}"] if resting else []
+    if filled:
+        said.insert(0, "bought")
+    return " and ".join(said) or "bought nothing"
+
+
+def buy_reason(buy: PlannedBuy) -> str:
+    """Return the filter's reason with its multiplier, named once."""
+    factor = f"×{format_decimal(buy.multiplier)}"
+    return buy.filter_reason if factor in buy.filter_reason else f"{buy.filter_reason} {factor}"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 from mexcore.allocation import split_alts_majors
 from mexcore.lots import BelowMinimum
-from mexcore.money import format_decimal
+from mexcore.money import CENT, format_step
 from mexcore.planning import Skip, safe_amount
 from mexcore.planning_5050 import Leg, Operation5050, plan_5050
 from mexcore.policies import Balancer5050Policy
@@ -24,7 +23,6 @@ from mexcore.values import Side
 
 log = logging.getLogger(__name__)
 NAME = "balancer_5050"
-_CENT = Decimal("0.01")
 
 
 class Balancer5050:
@@ -102,10 +100,10 @@ def _buyable(view: MarketView, symbol: str) -> bool:
 
 
 def _report(plan: Operation5050, placed: list[Leg]) -> str:
-    legs = ", ".join(f"{leg.symbol} {format_decimal(leg.quote_amount.quantize(_CENT))}"
+    legs = ", ".join(f"{leg.symbol} {format_step(leg.quote_amount, CENT)}"
                      for leg in placed)
     missed = [leg.symbol for leg in plan.legs if leg not in placed]
     text = (f"50/50 balancer: {plan.action.value} for "
-            f"{format_decimal(plan.total.quantize(_CENT))} USDC "
+            f"{format_step(plan.total, CENT)} USDC "
             f"(alts share {plan.decision.alts_share:.1%}): {legs}")
     return text + (f"; not bought: {', '.join(missed)}" if missed else "")

@@ -5,16 +5,19 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 
-from mexcore.money import format_decimal
+from mexcore.money import CENT, format_decimal, format_step
 from mexcore.ports import Clock, Exchange, Level, Notifier, Store
 from mexcore.quiet import Quiet
+from mexcore.services.market import STABLES
 from mexcore.values import Fill, Order
 
 CURSOR_KEY = "orders_reporter.last_ms"
 SEEN_KEY = "orders_reporter.seen_fills"
 LATE_MS = 3_600_000
 MAX_LINES = 30
+FEE_STEP = Decimal("0.0001")  # a maker fee is a fraction of a cent: shown to 1/100 cent
 
 
 class OrdersReporter:
@@ -77,6 +80,10 @@ def _order_line(order: Order) -> str:
 
 def _fill_line(fill: Fill) -> str:
     role = "maker" if fill.is_maker else "taker"
+    quote = next((q for q in sorted(STABLES) if fill.symbol.endswith(q)), None)
+    value = f"{format_step(fill.quote_qty, CENT)} {quote}" if quote else format_decimal(
+        fill.quote_qty)
+    fee = format_step(fill.fee, FEE_STEP) if fill.fee_asset in STABLES else format_decimal(
+        fill.fee)
     return (f"  {fill.side} {fill.symbol} {format_decimal(fill.qty)} @ {format_decimal(fill.price)}"
-            f" = {format_decimal(fill.quote_qty)}, fee {format_decimal(fill.fee)} {fill.fee_asset}"
-            f" ({role})")
+            f" = {value}, fee {fee} {fill.fee_asset} ({role})")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from mexcore.allocation import redistribute
 from mexcore.lots import BelowMinimum
-from mexcore.money import ZERO, format_decimal
+from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.policies import PnlMonitorPolicy
 from mexcore.ports import Level
 from mexcore.positions import Position
@@ -25,7 +25,6 @@ from mexcore.values import Side
 
 log = logging.getLogger(__name__)
 NAME = "pnl_monitor"
-CENT = Decimal("0.01")
 
 
 class PnlMonitor:
@@ -132,12 +131,13 @@ def pnl_summary(view: MarketView, positions: dict[str, Position | None]) -> str:
         price = view.price(symbol)
         if position is None or price is None:
             continue
+        tick = view.rules[symbol].price_tick if symbol in view.rules else CENT
         lines.append(
             f"  {position.base}: qty {format_decimal(position.quantity)}, avg cost "
-            f"{_usd(position.avg_cost)}, realised {_usd(position.realised_pnl)}, "
+            f"{format_step(position.avg_cost, tick)}, realised {_usd(position.realised_pnl)}, "
             f"unrealised {_usd(position.unrealised(price))} {position.quote}")
     return "\n".join(lines)
 
 
 def _usd(value: Decimal) -> str:
-    return format_decimal(value.quantize(CENT))
+    return format_step(value, CENT)

@@ -18,12 +18,14 @@ from mexcore.services.journal_positions import JournalPositions
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders, went_through
 from mexcore.services.refusals import REFUSED, SymbolRefusals
+from mexcore.state import Cursors
 from mexcore.trade_side import may_trade
 from mexcore.values import Order, Side
 
 log = logging.getLogger(__name__)
 NAME = "portfolio_rebalance"
 MIN_LEG = Decimal("5")
+BLOCKED_KEY = "blocked"  # set while the block has been notified
 
 
 class PortfolioRebalancer:
@@ -39,22 +41,38 @@ class PortfolioRebalancer:
         self._orders = MarketOrders(NAME, deps)
         self._journal = JournalPositions(deps.store)
         self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
+        self._memory = Cursors(deps.store, NAME)
 
     async def tick(self) -> int:
-        """Rebalance once; return the number of orders placed (or 1 for a block notice)."""
+        """Rebalance once; return the number of orders placed (or 1 for a new block notice)."""
         async with self._deps.funds.spending(NAME, "USDC", "BTC", "ETH"):
             view = await MarketView.load(self._deps.exchange)
             blocked = rebalance_block_reason(self._total_pnl(view), self.policy)
             if blocked is not None:
-                await self._deps.notifier.send("rebalance.blocked",
-                                               f"Portfolio rebalance blocked: {blocked}",
-                                               Level.ALERT)
-                return 1
+                return await self._notify_block(blocked)
+            await self._notify_unblock()
             legs = plan_portfolio_rebalance(self._values(view), self._targets, MIN_LEG)
             placed = [leg for leg in legs if await self._execute(view, leg)]
         if placed:
             await self._deps.notifier.send("rebalance.done", _report(placed), Level.ALERT)
         return len(placed)
+
+    async def _notify_block(self, reason: str) -> int:
+        """Alert that the rebalance is blocked, once per block: an unchanged state is no news."""
+        if self._memory.get(BLOCKED_KEY):
+            return 0
+        self._memory.set(BLOCKED_KEY, True)
+        await self._deps.notifier.send("rebalance.blocked",
+                                       f"Portfolio rebalance blocked: {reason}", Level.ALERT)
+        return 1
+
+    async def _notify_unblock(self) -> None:
+        """Tell once that a notified block has ended; the next block is news again."""
+        if not self._memory.get(BLOCKED_KEY):
+            return
+        self._memory.set(BLOCKED_KEY, None)
+        await self._deps.notifier.send("rebalance.unblocked",
+                                       "Portfolio rebalance no longer blocked", Level.INFO)
 
     def _values(self, view: MarketView) -> dict[str, Decimal]:
         values = {}

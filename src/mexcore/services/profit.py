@@ -147,10 +147,5 @@ class ProfitTaker:
 def _sale_text(
     symbol: str, decision: ProfitSell, position: Position, price: Decimal, unrealised: Decimal
 ) -> str:
-    return (
-        f"SELL {symbol} at profit: {format_decimal(decision.quantity)} @ "
-        f"{format_decimal(decision.price)} (limit, last {format_decimal(price)}); "
-        f"average cost {format_decimal(position.avg_cost.quantize(Decimal('0.00000001')))}, "
-        f"unrealised PnL {format_decimal(unrealised.quantize(Decimal('0.0001')))}. "
-        f"{decision.reason}"
-    )
+    return (f"SELL {symbol} at profit: {format_decimal(decision.quantity)} @ "
+            f"{format_decimal(decision.price)} (limit): {decision.reason}")

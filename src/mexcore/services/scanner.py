@@ -10,7 +10,7 @@ from decimal import Decimal
 from mexcore.antihype import check_buy
 from mexcore.errors import MexbotError
 from mexcore.lots import BelowMinimum
-from mexcore.money import format_decimal
+from mexcore.money import CENT, format_decimal, format_step
 from mexcore.planning import scanner_buy_amount, scanner_min_free
 from mexcore.policies import AntiHypePolicy, ScannerPolicy
 from mexcore.ports import Level
@@ -170,5 +170,6 @@ def buy_text(best: PairScore, order: Order, amount: Decimal) -> str:
     price = order.avg_price
     price_text = format_decimal(price.quantize(Decimal("0.00000001"))) if price else "pending"
     return (f"BUY {order.symbol} (score {best.score}): {format_decimal(order.executed_qty)} @ "
-            f"{price_text} for {format_decimal(order.cumm_quote_qty)} of planned "
-            f"{format_decimal(amount)} USDT ({order.status}). Reasons: {'; '.join(best.reasons)}")
+            f"{price_text} for {format_step(order.cumm_quote_qty, CENT)} of planned "
+            f"{format_step(amount, CENT)} USDT ({order.status}). "
+            f"Reasons: {'; '.join(best.reasons)}")

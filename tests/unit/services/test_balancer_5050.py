@@ -149,3 +149,13 @@ async def test_balancer_skips_an_alt_the_api_may_not_trade() -> None:
 
     assert set(_legs(w)) == {"ADAUSDC", "DOTUSDC", "LINKUSDC"}
     assert len(w.texts("warning.balancer_5050")) == 2  # MATICUSDC and AVAXUSDC
+
+
+async def test_the_balancer_report_shows_amounts_in_cents() -> None:
+    w = _world("1000", ADA="1000")
+
+    await _balancer(w).tick()
+
+    [text] = w.texts("balancer.5050")
+    assert "for 100.00 USDC" in text
+    assert text.endswith(": BTCUSDC 60.00, ETHUSDC 40.00")

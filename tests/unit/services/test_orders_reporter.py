@@ -8,8 +8,8 @@ import attrs
 from tests.unit.services.support import NOW, World, buy_fill, flat_closes, world
 
 from mexcore.policies import BotConfig
-from mexcore.services.orders_reporter import OrdersReporter
-from mexcore.values import OrderRequest, OrderType, Side
+from mexcore.services.orders_reporter import OrdersReporter, orders_report
+from mexcore.values import Fill, OrderRequest, OrderType, Side
 
 D = Decimal
 
@@ -61,3 +61,13 @@ async def test_each_fill_is_reported_once_even_when_journaled_after_a_later_repo
 
 def test_orders_report_runs_every_30_minutes_by_default() -> None:
     assert BotConfig().orders_reporter.interval_s == 1800
+
+
+def test_a_reported_fill_shows_its_quote_in_cents_and_a_stablecoin_fee_to_a_hundredth_cent(
+) -> None:
+    fill = Fill("BTCUSDC", "7", "c7", Side.BUY, D("28274.13"), D("0.002124"), D("60.05425212"),
+                D("0.03002712606"), fee_asset="USDC", is_maker=False, time_ms=0)
+
+    [line] = orders_report([], [fill]).splitlines()[2:]
+
+    assert line == "  BUY BTCUSDC 0.002124 @ 28274.13 = 60.05 USDC, fee 0.0300 USDC (taker)"

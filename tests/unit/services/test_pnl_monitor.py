@@ -143,8 +143,8 @@ async def test_pnl_monitor_summary_goes_out_at_most_every_600_seconds() -> None:
 
     assert sent == [1, 1, 1, 2, 2, 3]
     summary = w.texts("pnl.summary")[0]
-    assert summary.startswith("BTC/ETH value 30 USDT; portfolio 80 USDT (stablecoins 50)")
-    assert "BTC: qty 0.001, avg cost 30000, realised 0, unrealised 0 USDC" in summary
+    assert summary.startswith("BTC/ETH value 30.00 USDT; portfolio 80.00 USDT (stablecoins 50.00)")
+    assert "BTC: qty 0.001, avg cost 30000.00, realised 0.00, unrealised 0.00 USDC" in summary
 
 
 async def test_pnl_monitor_warns_once_about_an_unlisted_symbol() -> None:

@@ -81,3 +81,35 @@ async def test_rebalance_does_nothing_at_the_targets() -> None:
 
     assert await _rebalancer(w).tick() == 0
     assert w.intents() == []
+
+
+async def test_a_block_that_did_not_change_is_notified_once() -> None:
+    w = _world("31000", usdc="50")
+    rebalancer = _rebalancer(w)
+
+    first = await rebalancer.tick()
+    second = await _rebalancer(w).tick()  # a restart remembers: the state is in the Store
+
+    assert (first, second) == (1, 0)
+    assert len(w.texts("rebalance.blocked")) == 1
+
+
+async def test_a_block_is_notified_again_after_the_rebalance_was_allowed() -> None:
+    w = _world("31000", usdc="50")
+    await _rebalancer(w).tick()
+
+    await _rebalancer(w, allow_negative_pnl=True).tick()  # not blocked: the state is cleared
+    await _rebalancer(w).tick()
+
+    assert len(w.texts("rebalance.blocked")) == 2
+
+
+async def test_the_end_of_a_block_is_notified_once() -> None:
+    w = _world("31000", usdc="50")
+    await _rebalancer(w).tick()
+
+    allowed = _rebalancer(w, allow_negative_pnl=True)
+    await allowed.tick()
+    await allowed.tick()
+
+    assert len(w.texts("rebalance.unblocked")) == 1

@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from tests.unit.services.support import World, flat_closes, world
+from tests.unit.services.support import World, buy_fill, flat_closes, rules_for, world
 
 from adapters.telegram.panel import UnknownAssetError, UnknownRunnerError
+from adapters.telegram.views import format_pnl
 from mexcore.policies import BotConfig
-from mexcore.state import PauseFlags
+from mexcore.state import Cursors, PauseFlags
 from mexcore.values import Side
 from runners.bot import build_loops
 from runners.panel import ServicePanel
@@ -67,3 +68,28 @@ async def test_portfolio_values_holdings_and_shows_the_btc_target() -> None:
     assert btc is not None
     assert btc.target_weight == Decimal("0.6")
     assert view.total_usdt == Decimal(100) + btc.value_usdt
+
+
+async def test_pnl_shows_the_average_cost_to_the_tick_and_no_stablecoin_position() -> None:
+    panel, w = _panel({"BTC": "0.003", "USDC": 9})
+    w.store.record_fills([buy_fill("BTCUSDC", "0.001", "30000"),
+                          buy_fill("BTCUSDC", "0.002", "30000.01", trade_id="2"),
+                          buy_fill("USDCUSDT", "9", "1.0002", trade_id="3")])
+    tick = rules_for(["BTCUSDC"])["BTCUSDC"].price_tick
+
+    text = format_pnl(await panel.pnl())
+
+    [btc] = [line for line in text.splitlines() if "BTCUSDC" in line]
+    assert f"0.003 @ {Decimal('30000.00666').quantize(tick)} ·" in btc  # 90.00002 / 0.003
+    assert "USDCUSDT" not in text
+
+
+async def test_the_last_plan_shows_its_amount_in_cents_and_the_multiplier_once() -> None:
+    panel, w = _panel({"USDC": 100})
+    Cursors(w.deps.store, "balance_monitor").set("last_plan", [
+        {"symbol": "BTCUSDC", "amount": "59.991234", "quantity": "0.002124",
+         "price": "28242.24", "reason": "no hype, no dip: ×1", "multiplier": "1"}])
+
+    view = await panel.autobuy()
+
+    assert view.plan_lines == ("BTCUSDC: 0.002124 @ 28242.24 = 59.99 USDC (no hype, no dip: ×1)",)
