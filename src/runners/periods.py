@@ -56,8 +56,9 @@ def sim_period(covers: tuple[int, int], days: Decimal) -> tuple[int, int]:
     start, end = covers[0] + warm_up, covers[0] + warm_up + int(days * DAY_MS)
     if end > covers[1]:
         most = Decimal(covers[1] - start) / DAY_MS
-        raise DataError(f"--days {days}: {covered(covers)}; after {warm_up / DAY_MS:.2f} days "
-                        f"of warm-up at most {most:.2f} days can be simulated")
+        raise DataError(f"--days {days} (or [sim] days): {covered(covers)}; after "
+                        f"{warm_up / DAY_MS:.2f} days of warm-up at most {most:.2f} days can be "
+                        "simulated")
     return start, end
 
 
