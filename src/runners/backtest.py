@@ -66,7 +66,11 @@ def parse_time_ms(text: str, *, end_of_day: bool = False) -> int:
 
     With `end_of_day`, a bare date means the end of that day (the next midnight).
     """
-    moment = dt.datetime.fromisoformat(text)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"{text!r} is not a UTC date (2023-04-01) or ISO time "
+                        "(2023-04-01T12:00)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     time_ms = int(moment.timestamp() * 1000)
@@ -162,8 +166,8 @@ def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOpt
     """Merge the command line with the [sim] section (the command line wins)."""
     return BacktestOptions(
         data=args.data,
-        start_ms=None if args.from_ is None else parse_time_ms(args.from_),
-        end_ms=None if args.to is None else parse_time_ms(args.to, end_of_day=True),
+        start_ms=_time_option("--from", args.from_),
+        end_ms=_time_option("--to", args.to, end_of_day=True),
         days=args.days,
         seed=args.seed if args.seed is not None else config.sim.seed,
         progress=not args.quiet,
@@ -173,17 +177,26 @@ def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOpt
     )
 
 
+def _time_option(name: str, text: str | None, *, end_of_day: bool = False) -> int | None:
+    if text is None:
+        return None
+    try:
+        return parse_time_ms(text, end_of_day=end_of_day)
+    except DataError as e:
+        raise DataError(f"{name} {e}") from None
+
+
 def backtest_command(args: argparse.Namespace) -> int:
     """Run `mexbot backtest`: print the report and write its files; return the exit code."""
     config = load_config(read_toml(args.config))
-    options = backtest_options(config, args)
     try:
+        options = backtest_options(config, args)
         data, end = load_backtest_data(options, traded_symbols(config))
     except DataError as e:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 2
     where = options.data or "bundled data"
-    print(f"mexbot backtest on {where}, seed {options.seed}; {data.describe()}", file=sys.stderr)
+    print(f"mexbot backtest on {where}, seed {options.seed}", file=sys.stderr)
     warn_ignored(data, where)
     backtest = asyncio.run(run_backtest(config, options, (data.market, end)))
     paths = write_outputs(backtest, args.out, charts=not args.no_charts, markets=data.describe())

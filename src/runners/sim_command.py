@@ -52,8 +52,7 @@ async def sim_command(args: argparse.Namespace) -> int:
     notifier: Notifier = telegram_notifier(secrets, config) or ConsoleNotifier(
         sys.stdout, min_level=Level.ALERT if args.quiet else Level.INFO, quiet=args.quiet)
     print(f"mexbot sim: {options.days} days on {options.data} data, seed {options.seed}; "
-          f"start balances {dict(config.sim.start_balances)}; {data.describe()}",
-          file=sys.stderr)
+          f"start balances {dict(config.sim.start_balances)}", file=sys.stderr)
     warn_ignored(data, options.data)
 
     def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AbstractAsyncContextManager[None]:
