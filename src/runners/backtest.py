@@ -19,14 +19,17 @@ from typing import Any
 
 import attrs
 
-from adapters.fake import ConsoleNotifier, load_market_data
+from adapters.fake import ConsoleNotifier
+from adapters.fake.loader import DataError
 from adapters.fake.market import MarketData
+from adapters.fake.sources import RunData, load_run_data
 from adapters.fake.store import InMemoryStore
 from mexcore.config import load_config
 from mexcore.policies import BotConfig
 from runners.backtest_charts import write_charts
 from runners.backtest_output import render_report, report_json
 from runners.backtest_report import BacktestReport, build_report
+from runners.periods import backtest_period, positive_days, traded_symbols, warn_ignored
 from runners.settings import read_toml
 from runners.sim import DAY_MS, WARM_UP_MS, SimOptions, SimRun, run_sim
 
@@ -41,7 +44,9 @@ class BacktestOptions:
     data: Path | None = None
     start_ms: int | None = None
     end_ms: int | None = None
+    days: Decimal | None = None  # with at most one of start_ms and end_ms
     seed: int = 1
+    synthetic: bool = False  # seeded random walks for traded symbols without candles
     progress: bool = True
     every_tick: bool = False  # tick quiet runners too (slower, same trades)
     verify_quiet: bool = False  # run the ticks quiet runners skip, failing if one acts
@@ -61,7 +66,11 @@ def parse_time_ms(text: str, *, end_of_day: bool = False) -> int:
 
     With `end_of_day`, a bare date means the end of that day (the next midnight).
     """
-    moment = dt.datetime.fromisoformat(text)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"{text!r} is not a UTC date (2023-04-01) or ISO time "
+                        "(2023-04-01T12:00)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     time_ms = int(moment.timestamp() * 1000)
@@ -69,29 +78,40 @@ def parse_time_ms(text: str, *, end_of_day: bool = False) -> int:
     return time_ms + DAY_MS if end_of_day and is_bare_date else time_ms
 
 
-def load_backtest_market(options: BacktestOptions) -> tuple[MarketData, int]:
-    """Load the period's candles plus a day of warm-up; return them and where the data ends.
+def load_backtest_data(
+    options: BacktestOptions, required: tuple[str, ...] = ()
+) -> tuple[RunData, int]:
+    """Load the period's candles plus a day of warm-up; return them and the period's end.
 
-    Only the period is ever replayed. When the data ends less than three days after the start,
-    the market is padded with flat minutes (never replayed) so that the warm-up stays one day.
+    The period must lie within the data (after its first day, the warm-up). Only the period is
+    ever replayed. When the data ends less than three days after the start, the market is
+    padded with flat minutes (never replayed) so that the warm-up stays one day.
     """
-    if options.data is not None and not options.data.is_dir():
-        raise FileNotFoundError(f"backtest data folder not found: {options.data}")
-    start = None if options.start_ms is None else options.start_ms - WARM_UP_MS
-    market = load_market_data(options.data, start_ms=start, seed=options.seed)
-    data_end = market.end_ms
-    if market.end_ms - market.start_ms < MIN_MARKET_MS:
-        market = load_market_data(options.data, start_ms=market.start_ms,
-                                  end_ms=market.start_ms + MIN_MARKET_MS, seed=options.seed)
-    return market, data_end
+    chosen: list[tuple[int, int]] = []
+
+    def window(covers: tuple[int, int]) -> tuple[int, int]:
+        chosen.append(backtest_period(covers, options.start_ms, options.end_ms, options.days))
+        first = chosen[0][0] - WARM_UP_MS
+        return first, max(covers[1], first + MIN_MARKET_MS)
+
+    data = load_run_data(options.data, required, synthetic=options.synthetic, window=window,
+                         seed=options.seed)
+    return data, chosen[0][1]
+
+
+def load_backtest_market(
+    options: BacktestOptions, required: tuple[str, ...] = ()
+) -> tuple[MarketData, int]:
+    """Load the period's candles plus a day of warm-up; return them and the period's end."""
+    data, end = load_backtest_data(options, required)
+    return data.market, end
 
 
 async def run_backtest(
     config: BotConfig, options: BacktestOptions, loaded: tuple[MarketData, int] | None = None
 ) -> Backtest:
     """Run every enabled runner over the period and build the report."""
-    market, data_end = loaded or load_backtest_market(options)
-    end = data_end if options.end_ms is None else min(options.end_ms, data_end)
+    market, end = loaded or load_backtest_market(options, traded_symbols(config))
     start = market.start_ms + WARM_UP_MS  # run_sim starts there: the market spans ≥ 4 days
     days = (Decimal(max(0, end - start)) + Decimal("0.5")) / DAY_MS  # int(days × DAY) = span
     sim_options = SimOptions(days=days, seed=options.seed, progress=options.progress,
@@ -104,11 +124,13 @@ async def run_backtest(
     return Backtest(report, run, market)
 
 
-def write_outputs(backtest: Backtest, out_dir: Path, charts: bool = True) -> list[Path]:
+def write_outputs(
+    backtest: Backtest, out_dir: Path, charts: bool = True, markets: str | None = None
+) -> list[Path]:
     """Write report.txt, report.json and (unless `charts` is off) the PNG charts."""
     out_dir.mkdir(parents=True, exist_ok=True)
     text_path, json_path = out_dir / "report.txt", out_dir / "report.json"
-    text_path.write_text(render_report(backtest.report) + "\n", encoding="utf-8")
+    text_path.write_text(render_report(backtest.report, markets) + "\n", encoding="utf-8")
     data: dict[str, Any] = report_json(backtest.report)
     json_path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     pictures = write_charts(backtest.report, backtest.market, out_dir) if charts else []
@@ -125,6 +147,10 @@ def add_backtest_parser(subparsers: Any) -> None:
                         help="start, UTC date or ISO time (default: data start + 1 day warm-up)")
     parser.add_argument("--to", default=None,
                         help="end, UTC; a bare date includes that whole day (default: data end)")
+    parser.add_argument("--days", type=positive_days, default=None,
+                        help="length in days, with at most one of --from and --to")
+    parser.add_argument("--synthetic", action="store_true",
+                        help="seeded random walks for traded symbols the data has no candles for")
     parser.add_argument("--seed", type=int, default=None, help="default: [sim] seed")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the files")
     parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
@@ -140,25 +166,43 @@ def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOpt
     """Merge the command line with the [sim] section (the command line wins)."""
     return BacktestOptions(
         data=args.data,
-        start_ms=None if args.from_ is None else parse_time_ms(args.from_),
-        end_ms=None if args.to is None else parse_time_ms(args.to, end_of_day=True),
+        start_ms=_time_option("--from", args.from_),
+        end_ms=_time_option("--to", args.to, end_of_day=True),
+        days=args.days,
         seed=args.seed if args.seed is not None else config.sim.seed,
         progress=not args.quiet,
+        synthetic=args.synthetic,
         every_tick=args.every_tick,
         verify_quiet=args.verify_quiet,
     )
 
 
+def _time_option(name: str, text: str | None, *, end_of_day: bool = False) -> int | None:
+    if text is None:
+        return None
+    try:
+        return parse_time_ms(text, end_of_day=end_of_day)
+    except DataError as e:
+        raise DataError(f"{name} {e}") from None
+
+
 def backtest_command(args: argparse.Namespace) -> int:
     """Run `mexbot backtest`: print the report and write its files; return the exit code."""
     config = load_config(read_toml(args.config))
-    options = backtest_options(config, args)
+    try:
+        options = backtest_options(config, args)
+        data, end = load_backtest_data(options, traded_symbols(config))
+    except DataError as e:
+        print(f"mexbot: error: {e}", file=sys.stderr)
+        return 2
     where = options.data or "bundled data"
     print(f"mexbot backtest on {where}, seed {options.seed}", file=sys.stderr)
-    backtest = asyncio.run(run_backtest(config, options))
-    paths = write_outputs(backtest, args.out, charts=not args.no_charts)
-    print(render_report(backtest.report))
+    warn_ignored(data, where)
+    backtest = asyncio.run(run_backtest(config, options, (data.market, end)))
+    paths = write_outputs(backtest, args.out, charts=not args.no_charts, markets=data.describe())
+    print(render_report(backtest.report, data.describe()))
     days = (backtest.run.end_ms - backtest.run.start_ms) / DAY_MS
     print(f"Simulated {days:.2f} days in {backtest.run.wall_s:.1f} s of wall time.")
     print("Wrote " + ", ".join(str(p) for p in paths))
     return 0
+

@@ -29,12 +29,13 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def render_report(report: BacktestReport) -> str:
-    """Render the report as plain text."""
+def render_report(report: BacktestReport, markets: str | None = None) -> str:
+    """Render the report as plain text (`markets`: where the candles came from, if known)."""
     r, c = report, CENT
     dd = r.drawdown
     lines = [
         f"=== mexbot backtest {utc_text(r.start_ms)} → {utc_text(r.end_ms)} UTC ===",
+        *([f"Data {markets}"] if markets else []),
         f"Value: {r.start_value.quantize(c)} → {r.final_value.quantize(c)} USDT "
         f"(PnL {r.pnl.quantize(c):+} USDT, return {_pct(r.total_return)})",
         f"Holding the start balances: {r.hold_value.quantize(c)} USDT "

@@ -14,6 +14,7 @@ from mexcore.errors import ConfigError, StopForHuman
 from mexcore.policies import BotConfig
 from runners.backtest import add_backtest_parser
 from runners.logs import configure_logging
+from runners.periods import positive_days
 from runners.settings import read_toml, secrets_from_env
 from runners.status_command import add_watch_commands
 
@@ -26,10 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     sim = commands.add_parser("sim", help="run the whole bot offline on recorded data")
     _config_option(sim)
-    sim.add_argument("--days", type=Decimal, default=None, help="simulated days (default 7)")
+    sim.add_argument("--days", type=positive_days, default=None,
+                     help="simulated days (default 7); more than the data holds is an error")
     sim.add_argument("--speed", type=Decimal, default=Decimal(0),
                      help="simulated seconds per wall second (0 = as fast as possible)")
-    sim.add_argument("--data", default=None, help="folder of SYMBOL-INTERVAL.csv[.gz] files")
+    sim.add_argument("--data", default=None, help="folder of SYMBOL-1m.csv[.gz] files")
+    sim.add_argument("--synthetic", action="store_true",
+                     help="seeded random walks for traded symbols the data has no candles for")
     sim.add_argument("--seed", type=int, default=None)
     sim.add_argument("--quiet", action="store_true", help="only the summary, no notifications")
     sim.add_argument("--every-tick", action="store_true",

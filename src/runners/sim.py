@@ -12,8 +12,9 @@ from pathlib import Path
 
 import attrs
 
-from adapters.fake import FakeClock, FakeExchange, load_market_data
+from adapters.fake import FakeClock, FakeExchange, default_rules
 from adapters.fake.market import MarketData
+from adapters.fake.sources import RunData, load_run_data
 from adapters.sqlite import SqliteStore
 from mexcore.money import ZERO
 from mexcore.policies import BotConfig
@@ -23,14 +24,14 @@ from mexcore.services.market import MarketView
 from runners.benchmark_run import RunWindow, run_benchmarks
 from runners.bot import build_loops
 from runners.loop import RunnerLoop
+from runners.periods import DAY_MS, WARM_UP_MS, sim_period, traded_symbols
 from runners.schedule import run_simulated
 from runners.summary import RunSummary, summarise
 
 Session = Callable[[ServiceDeps, list[RunnerLoop]], AbstractAsyncContextManager[None]]
 """What runs beside the simulated loops (the Telegram bot), given the bot's parts."""
 
-DAY_MS = 86_400_000
-WARM_UP_MS = DAY_MS  # indicators need ~25 h of 15m candles before the first scan
+__all__ = ["DAY_MS", "WARM_UP_MS", "SimOptions", "SimRun", "load_sim_market", "run_sim"]
 
 
 @attrs.frozen
@@ -42,6 +43,7 @@ class SimOptions:
     data: str = "bundled"
     speed: Decimal = ZERO  # simulated seconds per wall second; 0 = as fast as possible
     progress: bool = True
+    synthetic: bool = False  # seeded random walks for traded symbols without candles
     skip_quiet: bool = False  # skip the ticks runners promised would do nothing (see Quiet)
     verify_quiet: bool = False  # run the skipped ticks anyway and fail if one acts
 
@@ -56,12 +58,10 @@ class SimRun:
     end_ms: int
 
 
-def load_sim_market(options: SimOptions) -> MarketData:
-    """Load the bundled candles, or the folder named by `options.data`."""
+def load_sim_market(options: SimOptions, required: tuple[str, ...] = ()) -> RunData:
+    """Load the bundled candles, or the folder named by `options.data`, refusing missing ones."""
     folder = None if options.data == "bundled" else Path(options.data)
-    if folder is not None and not folder.is_dir():
-        raise FileNotFoundError(f"sim data folder not found: {folder}")
-    return load_market_data(folder, seed=options.seed)
+    return load_run_data(folder, required, synthetic=options.synthetic, seed=options.seed)
 
 
 async def run_sim(
@@ -73,11 +73,11 @@ async def run_sim(
     session: Session | None = None,
 ) -> SimRun:
     """Run every enabled runner over the data for `options.days` and summarise."""
-    market = market or load_sim_market(options)
-    start = market.start_ms + min(WARM_UP_MS, (market.end_ms - market.start_ms) // 4)
-    end = min(market.end_ms, start + int(options.days * DAY_MS))
+    market = market or load_sim_market(options, traded_symbols(config)).market
+    start, end = sim_period((market.start_ms, market.end_ms), options.days)
     clock = FakeClock(start)
-    exchange = FakeExchange(clock, market, seed=options.seed)
+    rules = {s: r for s, r in default_rules().items() if s in market.symbols}
+    exchange = FakeExchange(clock, market, rules, seed=options.seed)
     for asset, amount in config.sim.start_balances.items():
         exchange.deposit(asset, amount)
     own_store = store is None

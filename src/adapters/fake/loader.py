@@ -27,6 +27,15 @@ from mexcore.values import SymbolRules
 BUNDLED_START_MS = 1_681_948_800_000  # 2023-04-20 00:00 UTC
 BUNDLED_END_MS = 1_682_640_000_000  # 2023-04-28 00:00 UTC
 USDC_VOLUME_SHARE = 0.1  # USDC books are thinner than USDT ones
+HEADER = "open_time_ms,open,high,low,close,volume,quote_volume"
+SHORT_HEADER = "open_time_ms,open,high,low,close,volume"
+
+CandleFile = tuple[np.ndarray, Floats]
+"""One file's open times in ms and its (n, 6) rows."""
+
+
+class DataError(ValueError):
+    """Market data that cannot be used as asked; the message names the file or symbol."""
 
 
 def bundled_data_dir() -> Path:
@@ -34,17 +43,23 @@ def bundled_data_dir() -> Path:
     return Path(str(resources.files("adapters.fake") / "data"))
 
 
-def read_candle_file(path: Path) -> tuple[np.ndarray, Floats]:
+def read_candle_file(path: Path) -> CandleFile:
     """Return (open times in ms, (n, 6) rows) from one candle CSV (gzip or plain)."""
-    raw = path.read_bytes()
-    text = gzip.decompress(raw).decode() if path.suffix == ".gz" else raw.decode()
+    try:
+        raw = path.read_bytes()
+        text = gzip.decompress(raw).decode() if path.suffix == ".gz" else raw.decode()
+    except (OSError, EOFError, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: not a readable candle file ({e})") from None
     header, _, body = text.partition("\n")
-    if not header.startswith("open_time_ms,open,high,low,close,volume"):
-        raise ValueError(f"{path}: unexpected header {header!r}")
+    if header.strip() not in (HEADER, SHORT_HEADER):
+        raise DataError(f"{path}: bad header {header.strip()[:80]!r}; expected {HEADER!r}")
     if body and not body.endswith("\n"):
         body += "\n"
     body = body.replace(",\n", ",nan\n")
-    table = np.loadtxt(io.StringIO(body), delimiter=",", ndmin=2, dtype=np.float64)
+    try:
+        table = np.loadtxt(io.StringIO(body), delimiter=",", ndmin=2, dtype=np.float64)
+    except ValueError as e:
+        raise DataError(f"{path}: unreadable candle rows ({e})") from None
     if table.shape[1] == 6:
         table = np.column_stack((table, np.full(len(table), np.nan)))
     return table[:, 0].astype(np.int64), table[:, 1:7]
@@ -58,7 +73,8 @@ def _place_on_grid(times: np.ndarray, rows: Floats, start_ms: int, minutes: int)
     return fill_gaps(grid)
 
 
-def _find_file(folder: Path | None, symbol: str) -> Path | None:
+def find_file(folder: Path | None, symbol: str) -> Path | None:
+    """Return the candle file of `symbol` in `folder` (gzip first), None when there is none."""
     if folder is None:
         return None
     for name in (f"{symbol}-1m.csv.gz", f"{symbol}-1m.csv"):
@@ -93,19 +109,26 @@ def derive_quoted(base_rows: Floats, quote_rows: Floats, decimals: int) -> Float
     return _round_prices(rows, decimals)
 
 
-def _base_of(symbol: str, rules: Mapping[str, SymbolRules]) -> str:
+def base_of(symbol: str, rules: Mapping[str, SymbolRules]) -> str:
+    """Return the base asset of `symbol` (from its rules, else by stripping USDT/USDC)."""
     if symbol in rules:
         return rules[symbol].base
     return symbol.removesuffix("USDT").removesuffix("USDC")
 
 
 def _needed(
-    wanted: Iterable[str], folder: Path | None, rules: Mapping[str, SymbolRules]
+    wanted: Iterable[str],
+    folder: Path | None,
+    rules: Mapping[str, SymbolRules],
+    have: set[str] | None = None,
 ) -> list[str]:
+    def has(symbol: str) -> bool:
+        return symbol in have if have is not None else find_file(folder, symbol) is not None
+
     needed = list(dict.fromkeys(wanted))
     for symbol in list(needed):
-        if symbol.endswith("USDC") and _find_file(folder, symbol) is None:
-            needed += [_base_of(symbol, rules) + "USDT", "USDCUSDT"]
+        if symbol.endswith("USDC") and not has(symbol):
+            needed += [base_of(symbol, rules) + "USDT", "USDCUSDT"]
     return list(dict.fromkeys(needed))
 
 
@@ -119,7 +142,7 @@ def _window(
     default_end = max(lasts) if lasts else start + BUNDLED_END_MS - BUNDLED_START_MS
     end = end_ms if end_ms is not None else default_end
     if end <= start:
-        raise ValueError(f"empty period {start} .. {end}")
+        raise DataError(f"empty period {start} .. {end} (epoch ms)")
     return start, (end - start) // MINUTE_MS
 
 
@@ -138,21 +161,40 @@ def load_market_data(
     """Load 1-minute candles for `symbols` (default: every ruled symbol) from `folder`.
 
     `folder` None means the bundled data; the period defaults to the span of the files found.
-    Deterministic for a given folder, period and seed.
+    A symbol without a file is derived (USDC) or synthetic. Deterministic for a given folder,
+    period and seed.
     """
     rules = default_rules() if rules is None else rules
-    where = bundled_data_dir() if folder is None else Path(folder)
     wanted = sorted(rules) if symbols is None else list(symbols)
+    files = read_market_files(folder, wanted, rules)
+    return market_from_files(files, wanted, (start_ms, end_ms), seed, rules)
+
+
+def read_market_files(
+    folder: str | Path | None, wanted: Iterable[str], rules: Mapping[str, SymbolRules]
+) -> dict[str, CandleFile]:
+    """Read the files of `wanted` and of what their derivation needs, by symbol."""
+    where = bundled_data_dir() if folder is None else Path(folder)
     needed = _needed(wanted, where, rules)
-    found = {s: p for s in needed if (p := _find_file(where, s)) is not None}
-    files = {s: read_candle_file(p) for s, p in found.items()}
-    start, minutes = _window(files, start_ms, end_ms)
+    found = {s: p for s in needed if (p := find_file(where, s)) is not None}
+    return {s: read_candle_file(p) for s, p in found.items()}
+
+
+def market_from_files(
+    files: Mapping[str, CandleFile],
+    wanted: list[str],
+    period: tuple[int | None, int | None],
+    seed: int,
+    rules: Mapping[str, SymbolRules],
+) -> MarketData:
+    """Place the files on one minute grid over `period`; derive or synthesise the rest."""
+    start, minutes = _window(files, *period)
     price_dp = _decimals(rules, "price_tick")
     rows = {
         s: _round_prices(_place_on_grid(t, r, start, minutes), price_dp.get(s, 8))
         for s, (t, r) in files.items()
     }
-    _complete(rows, needed, (minutes, seed), rules)
+    _complete(rows, _needed(wanted, None, rules, set(files)), (minutes, seed), rules)
     series = {s: MinuteSeries(rows[s]) for s in wanted}
     return MarketData(start, series, price_dp, _decimals(rules, "qty_step"))
 
@@ -169,7 +211,7 @@ def _complete(
             rows[symbol] = _synthesise(symbol, minutes, seed, rules)
     for symbol in needed:
         if symbol not in rows:
-            usdt = rows[_base_of(symbol, rules) + "USDT"]
+            usdt = rows[base_of(symbol, rules) + "USDT"]
             price_dp = decimals_of(rules[symbol].price_tick) if symbol in rules else 8
             rows[symbol] = derive_quoted(usdt, rows["USDCUSDT"], price_dp)
 
@@ -179,5 +221,5 @@ def _synthesise(symbol: str, minutes: int, seed: int, rules: Mapping[str, Symbol
     decimals = decimals_of(rules[symbol].price_tick) if symbol in rules else 8
     if symbol == "USDCUSDT":
         return stable_peg(minutes, rng, 10.0**-decimals)
-    start_price = START_PRICES.get(_base_of(symbol, rules), 1.0)
+    start_price = START_PRICES.get(base_of(symbol, rules), 1.0)
     return _round_prices(random_walk(minutes, start_price, rng), decimals)
