@@ -20,7 +20,7 @@ from runners.loop import RunnerLoop
 from runners.periods import sim_period, traded_symbols, warn_ignored
 from runners.settings import secrets_from_env
 from runners.sim import SimOptions, load_sim_market, run_sim
-from runners.summary import render_summary
+from runners.summary import balances_text, render_summary
 from runners.telegram_link import telegram_notifier, telegram_running
 
 
@@ -52,7 +52,7 @@ async def sim_command(args: argparse.Namespace) -> int:
     notifier: Notifier = telegram_notifier(secrets, config) or ConsoleNotifier(
         sys.stdout, min_level=Level.ALERT if args.quiet else Level.INFO, quiet=args.quiet)
     print(f"mexbot sim: {options.days} days on {options.data} data, seed {options.seed}; "
-          f"start balances {dict(config.sim.start_balances)}", file=sys.stderr)
+          f"start balances {balances_text(config.sim.start_balances)}", file=sys.stderr)
     warn_ignored(data, options.data)
 
     def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AbstractAsyncContextManager[None]:
