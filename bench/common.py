@@ -7,7 +7,9 @@ import platform
 from pathlib import Path
 from typing import Any
 
-MONTH_DATA = Path("/work/shared/data/candles")
+# The month of candles lies beside the repository (../shared/data/candles), not in it.
+MONTH_DATA = Path(os.environ.get(
+    "MEXBOT_MONTH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "candles"))
 MONTH_FROM, MONTH_TO = "2023-04-01", "2023-04-30"  # inclusive: 30 days
 RESULTS = Path(__file__).resolve().parent / "results"
 
