@@ -19,6 +19,7 @@ from mexcore.money import format_decimal
 from mexcore.policies import STATE_ROOT, BotConfig, default_state_dir
 from mexcore.services.reconcile import Reconciler
 from runners.cli import effective_config_text, load_bot_config
+from runners.cli_checks import UsageError
 from runners.container import Container, make_container
 from runners.instance_lock import instance_lock
 from runners.logs import configure_logging
@@ -28,6 +29,11 @@ from runners.settings import secrets_from_env
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+NO_CONFIG_REFUSAL = (
+    "`mexbot run` needs a configuration: copy examples/mexbot.toml, set its mode "
+    "(paper: real prices, simulated account) and start `mexbot run --config mexbot.toml`; "
+    "`mexbot sim` runs offline with no configuration"
+)
 LIVE_REFUSAL = (
     "mode = \"live\" trades real money: start it with `mexbot run --config FILE --live`. "
     "Try mode = \"paper\" first (real prices, simulated account)."
@@ -36,10 +42,15 @@ LIVE_REFUSAL = (
 
 async def run_command(args: argparse.Namespace) -> int:
     """Start every enabled runner and run until a signal; return the exit code."""
+    if args.config is None:
+        raise UsageError("--config", NO_CONFIG_REFUSAL)
     config = load_bot_config(args.config)
     if config.mode == "live" and not args.live:
         print(f"mexbot: {LIVE_REFUSAL}", file=sys.stderr)
         return 2
+    if config.mode != "live" and args.live:
+        raise UsageError("--live", f'{args.config} has mode = "{config.mode}", which trades no '
+                                   'real money: drop --live, or set mode = "live" to trade')
     if config.mode == "sim":
         from runners.sim_command import sim_command
 

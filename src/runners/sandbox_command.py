@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import attrs
 from adapters.sandbox.config import SandboxConfig
 from adapters.sandbox.server import serve
 from mexcore.errors import ConfigError
+from runners.cli_checks import UsageError
 from runners.settings import read_toml
 
 
@@ -37,9 +39,21 @@ def _sandbox_table(path: Path | None) -> dict[str, Any]:
     return table
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a host:port the sandbox cannot listen on (in use, not this machine's)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            raise UsageError("--port", f"cannot listen on {host}:{port}: {e.strerror}") from e
+
+
 def sandbox_command(args: argparse.Namespace) -> int:
     """Serve the sandbox; return 0 on Ctrl-C or SIGTERM."""
     config = sandbox_config(args)
+    check_port_free(args.host, args.port)
     account = config.accounts[0]
     port = args.port or "(a free port: see the log line)"
     print(f"mexbot sandbox on http://{args.host}:{port} — set [mexc] base_url to it; "
