@@ -94,10 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         secrets = secrets_from_env()
         configure_logging(args.log_level, json_lines=args.log_json, secrets=secrets.values())
         return _dispatch(command, args)
-    except (ConfigError, UsageError) as e:
+    except (ConfigError, UsageError, FileNotFoundError) as e:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 2
-    except (StopForHuman, FileNotFoundError) as e:
+    except StopForHuman as e:
         print(f"mexbot: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

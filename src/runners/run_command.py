@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from adapters.sqlite import FILE_NAME
-from mexcore.errors import StopForHuman
+from mexcore.errors import ConfigError, StopForHuman
 from mexcore.money import format_decimal
 from mexcore.policies import STATE_ROOT, BotConfig, default_state_dir
 from mexcore.services.reconcile import Reconciler
@@ -58,6 +58,7 @@ async def run_command(args: argparse.Namespace) -> int:
             config=args.config, days=None, seed=None, data=None, speed=0, quiet=False,
             every_tick=False))
     state_dir = Path(config.state_dir)
+    make_state_dir(state_dir)
     refuse_shared_legacy_journal(config)
     with instance_lock(state_dir):
         configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
@@ -67,6 +68,16 @@ async def run_command(args: argparse.Namespace) -> int:
             return await _run(config, container)
         finally:
             await _close(container)
+
+
+def make_state_dir(path: Path) -> None:
+    """Create `state_dir`, or refuse it in one line when a file is in the way or it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError("state_dir", f"{path} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError("state_dir", f"cannot create the folder {path}: {e.strerror}") from e
 
 
 def refuse_shared_legacy_journal(config: BotConfig) -> None:

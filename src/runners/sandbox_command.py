@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import socket
 import sys
 from pathlib import Path
@@ -47,12 +48,15 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as e:
-            raise UsageError("--port", f"cannot listen on {host}:{port}: {e.strerror}") from e
+            option = "--port" if e.errno == errno.EADDRINUSE else "--host"
+            raise UsageError(option, f"cannot listen on {host}:{port}: {e.strerror}") from e
 
 
 def sandbox_command(args: argparse.Namespace) -> int:
     """Serve the sandbox; return 0 on Ctrl-C or SIGTERM."""
     config = sandbox_config(args)
+    if config.data != "bundled" and not Path(config.data).is_dir():
+        raise UsageError("--data", f"the sandbox data folder {config.data} does not exist")
     check_port_free(args.host, args.port)
     account = config.accounts[0]
     port = args.port or "(a free port: see the log line)"

@@ -50,6 +50,19 @@ def _paper(tmp: Path) -> str:
     return str(tmp / "paper.toml")
 
 
+def _state_in_a_file(tmp: Path) -> str:
+    _file(tmp)
+    (tmp / "state.toml").write_text('mode = "paper"\nstate_dir = "report"\n'
+                                    '[mexc]\nbase_url = "http://127.0.0.1:9"\n')
+    return str(tmp / "state.toml")
+
+
+def _state_nowhere(tmp: Path) -> str:
+    (tmp / "nowhere.toml").write_text('mode = "paper"\nstate_dir = "/proc/mexbot/state"\n'
+                                      '[mexc]\nbase_url = "http://127.0.0.1:9"\n')
+    return str(tmp / "nowhere.toml")
+
+
 CASES: dict[str, tuple[list[str], str]] = {  # words ({} = made by a helper), what names it
     "sim --days abc": (["sim", "--days", "abc"], "--days"),
     "sim --speed abc": (["sim", "--speed", "abc"], "--speed"),
@@ -65,11 +78,15 @@ CASES: dict[str, tuple[list[str], str]] = {  # words ({} = made by a helper), wh
     "--out unwritable": (["backtest", "--out", "/proc/mexbot-out"], "--out"),
     "run without a configuration": (["run"], "--config"),
     "run --live in paper mode": (["run", "--live", "--config", "{paper}"], "--live"),
+    "state_dir is a file": (["run", "--config", "{state_in_a_file}"], "state_dir"),
+    "state_dir cannot be created": (["run", "--config", "{state_nowhere}"], "state_dir"),
+    "sandbox on a host not of this machine": (["sandbox", "--host", "192.0.2.1"], "--host"),
+    "sandbox data folder missing": (["sandbox", "--port", "0", "--data", "nope"], "nope"),
 }
 
 MAKERS: dict[str, Callable[[Path], str]] = {
     "binary": _binary, "folder": _folder, "file": _file, "under_a_file": _under_a_file,
-    "paper": _paper,
+    "paper": _paper, "state_in_a_file": _state_in_a_file, "state_nowhere": _state_nowhere,
 }
 
 
