@@ -88,7 +88,8 @@ def refuse_shared_legacy_journal(config: BotConfig) -> None:
     """
     state_dir = Path(config.state_dir)
     legacy = Path(STATE_ROOT) / FILE_NAME
-    if config.state_dir != default_state_dir(config.mode) or (state_dir / FILE_NAME).exists():
+    default = Path(default_state_dir(config.mode)).resolve()  # however the config spells it
+    if state_dir.resolve() != default or (state_dir / FILE_NAME).exists():
         return
     if legacy.exists():
         raise StopForHuman(
