@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mexcore.errors import ConfigError
 from runners.settings import read_toml
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -67,6 +68,8 @@ def check_config_file(path: Path) -> None:
         raise UsageError("--config", f"{path} is a folder, not a TOML file")
     try:
         read_toml(path)
+    except ConfigError as e:  # not found, not TOML: said as the option it is
+        raise UsageError("--config", e.rule) from e
     except UnicodeDecodeError as e:
         raise UsageError("--config", f"{path} is not a text (UTF-8) TOML file") from e
     except OSError as e:

@@ -36,6 +36,11 @@ def _folder(tmp: Path) -> str:
     return str(tmp / "folder.toml")
 
 
+def _not_toml(tmp: Path) -> str:
+    (tmp / "not.toml").write_text("mode = paper\n")
+    return str(tmp / "not.toml")
+
+
 def _file(tmp: Path) -> str:
     (tmp / "report").write_text("not a folder\n")
     return str(tmp / "report")
@@ -71,6 +76,9 @@ CASES: dict[str, tuple[list[str], str]] = {  # words ({} = made by a helper), wh
     "backtest --to tomorrow-ish": (["backtest", "--to", "soon"], "--to"),
     "binary config file": (["config", "--config", "{binary}"], "bin.toml"),
     "config file is a folder": (["config", "--config", "{folder}"], "folder.toml"),
+    "config file is not TOML": (["sim", "--config", "{not_toml}"], "not.toml is not valid TOML"),
+    "config file is missing": (["run", "--config", "gone.toml"],
+                               "argument --config: file not found"),
     "sandbox port 99999": (["sandbox", "--port", "99999"], "--port"),
     "sandbox port in use": (["sandbox", "--port", "{port}"], "--port"),
     "--out is an existing file": (["backtest", "--out", "{file}"], "--out"),
@@ -86,7 +94,8 @@ CASES: dict[str, tuple[list[str], str]] = {  # words ({} = made by a helper), wh
 
 MAKERS: dict[str, Callable[[Path], str]] = {
     "binary": _binary, "folder": _folder, "file": _file, "under_a_file": _under_a_file,
-    "paper": _paper, "state_in_a_file": _state_in_a_file, "state_nowhere": _state_nowhere,
+    "paper": _paper, "not_toml": _not_toml, "state_in_a_file": _state_in_a_file,
+    "state_nowhere": _state_nowhere,
 }
 
 
