@@ -57,6 +57,11 @@ def _config_option(parser: argparse.ArgumentParser, text: str = "mexbot.toml (op
     parser.add_argument("--config", type=Path, default=None, help=text)
 
 
+def sim_args_for(config: Path) -> argparse.Namespace:
+    """Return the arguments of `mexbot sim --config FILE`: every other option at its default."""
+    return _parser().parse_args(["sim", "--config", str(config)])
+
+
 def load_bot_config(path: Path | None) -> BotConfig:
     """Read and validate the configuration file (None: the defaults).
 

@@ -18,7 +18,7 @@ from mexcore.errors import ConfigError, StopForHuman
 from mexcore.money import format_decimal
 from mexcore.policies import STATE_ROOT, BotConfig, default_state_dir
 from mexcore.services.reconcile import Reconciler
-from runners.cli import effective_config_text, load_bot_config
+from runners.cli import effective_config_text, load_bot_config, sim_args_for
 from runners.cli_checks import UsageError
 from runners.container import Container, make_container
 from runners.instance_lock import instance_lock
@@ -42,21 +42,14 @@ LIVE_REFUSAL = (
 
 async def run_command(args: argparse.Namespace) -> int:
     """Start every enabled runner and run until a signal; return the exit code."""
-    if args.config is None:
-        raise UsageError("--config", NO_CONFIG_REFUSAL)
-    config = load_bot_config(args.config)
+    config = _checked_config(args)
     if config.mode == "live" and not args.live:
         print(f"mexbot: {LIVE_REFUSAL}", file=sys.stderr)
         return 2
-    if config.mode != "live" and args.live:
-        raise UsageError("--live", f'{args.config} has mode = "{config.mode}", which trades no '
-                                   'real money: drop --live, or set mode = "live" to trade')
-    if config.mode == "sim":
+    if config.mode == "sim":  # every sim option at its default, whatever options sim has
         from runners.sim_command import sim_command
 
-        return await sim_command(argparse.Namespace(
-            config=args.config, days=None, seed=None, data=None, speed=0, quiet=False,
-            every_tick=False))
+        return await sim_command(sim_args_for(args.config))
     state_dir = Path(config.state_dir)
     make_state_dir(state_dir)
     refuse_shared_legacy_journal(config)
@@ -68,6 +61,16 @@ async def run_command(args: argparse.Namespace) -> int:
             return await _run(config, container)
         finally:
             await _close(container)
+
+
+def _checked_config(args: argparse.Namespace) -> BotConfig:
+    if args.config is None:
+        raise UsageError("--config", NO_CONFIG_REFUSAL)
+    config = load_bot_config(args.config)
+    if config.mode != "live" and args.live:
+        raise UsageError("--live", f'{args.config} has mode = "{config.mode}", which trades no '
+                                   'real money: drop --live, or set mode = "live" to trade')
+    return config
 
 
 def make_state_dir(path: Path) -> None:
