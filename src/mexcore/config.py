@@ -12,6 +12,7 @@ import difflib
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 import attrs
@@ -146,8 +147,11 @@ def _section(name: str, raw: Any) -> dict[str, Any]:
     return values
 
 
-def load_config(raw: Mapping[str, Any]) -> BotConfig:
-    """Build the validated configuration from a raw TOML mapping; {} gives the defaults."""
+def load_config(raw: Mapping[str, Any], folder: str | None = None) -> BotConfig:
+    """Build the validated configuration from a raw TOML mapping; {} gives the defaults.
+
+    `folder` is the configuration file's folder: a relative `state_dir` is taken from there.
+    """
     known = [*SCHEMA[""], *SECTIONS]
     top: dict[str, Any] = {}
     for key, value in raw.items():
@@ -156,12 +160,19 @@ def load_config(raw: Mapping[str, Any]) -> BotConfig:
         if key not in SCHEMA[""]:
             raise _unknown(str(key), known, "section" if isinstance(value, Mapping) else "key")
         top[key] = SCHEMA[""][key](key, value)
-    if "state_dir" in top:  # "{mode}" in state_dir stands for the mode: one journal per mode
-        top["state_dir"] = top["state_dir"].replace("{mode}", top.get("mode", "sim"))
+    if "state_dir" in top:
+        top["state_dir"] = _state_dir(top["state_dir"], top.get("mode", "sim"), folder)
     sections = {n: cls(**_section(n, raw.get(n, {}))) for n, cls in SECTIONS.items()}
     config = BotConfig(**top, **sections)
     check_relations(config)
     return config
+
+
+def _state_dir(text: str, mode: str, folder: str | None) -> str:
+    text = text.replace("{mode}", mode)  # one journal per mode
+    if folder is None or PurePath(text).is_absolute():
+        return text
+    return str(PurePath(folder) / text)
 
 
 def config_value(config: BotConfig, dotted: str) -> Any:

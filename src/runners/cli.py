@@ -13,6 +13,7 @@ from mexcore.config import config_to_mapping, load_config, redacted, to_toml
 from mexcore.errors import ConfigError, StopForHuman
 from mexcore.policies import BotConfig
 from runners.backtest import add_backtest_parser
+from runners.cli_checks import LOG_LEVELS, UsageError, check_args, one_line_types, port
 from runners.logs import configure_logging
 from runners.periods import positive_days
 from runners.settings import read_toml, secrets_from_env
@@ -22,7 +23,8 @@ from runners.status_command import add_watch_commands
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mexbot", description="Spot trading bot for MEXC. With no command: `mexbot sim`.")
-    parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
+    parser.add_argument("--log-level", default="WARNING", type=str.upper, choices=LOG_LEVELS,
+                        help="DEBUG, INFO, WARNING, ERROR")
     parser.add_argument("--log-json", action="store_true", help="log JSON lines on stderr")
     commands = parser.add_subparsers(dest="command")
     sim = commands.add_parser("sim", help="run the whole bot offline on recorded data")
@@ -46,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _config_option(config)
     sandbox = commands.add_parser("sandbox", help="serve a MEXC-compatible sandbox on loopback")
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8900)
+    sandbox.add_argument("--port", type=port, default=8900, help="0: any free port")
     _config_option(sandbox, "a TOML file with a [sandbox] table (accounts, faults, limits)")
     sandbox.add_argument("--data", default=None, help="folder of candle files (default bundled)")
     sandbox.add_argument("--speed", type=float, default=None,
@@ -61,9 +63,18 @@ def _config_option(parser: argparse.ArgumentParser, text: str = "mexbot.toml (op
     parser.add_argument("--config", type=Path, default=None, help=text)
 
 
+def sim_args_for(config: Path) -> argparse.Namespace:
+    """Return the arguments of `mexbot sim --config FILE`: every other option at its default."""
+    return _parser().parse_args(["sim", "--config", str(config)])
+
+
 def load_bot_config(path: Path | None) -> BotConfig:
-    """Read and validate the configuration file (None: the defaults)."""
-    return load_config(read_toml(path))
+    """Read and validate the configuration file (None: the defaults).
+
+    A relative `state_dir` in the file is taken from the file's own folder, not the cwd.
+    """
+    folder = None if path is None else str(path.resolve().parent)
+    return load_config(read_toml(path), folder)
 
 
 def effective_config_text(config: BotConfig) -> str:
@@ -83,15 +94,21 @@ def effective_config_text(config: BotConfig) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the mexbot CLI; return the process exit code."""
     words = list(sys.argv[1:] if argv is None else argv)
-    args = _parser().parse_args(words)
+    parser = _parser()
+    one_line_types(parser)
+    args = parser.parse_args(words)
     if args.command is None:  # no command: the embedded default, with sim's own defaults
-        args = _parser().parse_args([*words, "sim"])
+        args = parser.parse_args([*words, "sim"])
     command = args.command
     try:
+        check_args(args)
         secrets = secrets_from_env()
         configure_logging(args.log_level, json_lines=args.log_json, secrets=secrets.values())
         return _dispatch(command, args)
-    except (ConfigError, StopForHuman, FileNotFoundError) as e:
+    except (ConfigError, UsageError, FileNotFoundError) as e:
+        print(f"mexbot: error: {e}", file=sys.stderr)
+        return 2
+    except StopForHuman as e:
         print(f"mexbot: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

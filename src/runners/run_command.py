@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from adapters.sqlite import FILE_NAME
-from mexcore.errors import StopForHuman
+from mexcore.errors import ConfigError, StopForHuman
 from mexcore.money import format_decimal
 from mexcore.policies import STATE_ROOT, BotConfig, default_state_dir
 from mexcore.services.reconcile import Reconciler
-from runners.cli import effective_config_text, load_bot_config
+from runners.cli import effective_config_text, load_bot_config, sim_args_for
+from runners.cli_checks import UsageError
 from runners.container import Container, make_container
 from runners.instance_lock import instance_lock
 from runners.logs import LoggedNotifier, configure_logging
@@ -28,6 +29,11 @@ from runners.settings import secrets_from_env
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+NO_CONFIG_REFUSAL = (
+    "`mexbot run` needs a configuration: copy examples/mexbot.toml, set its mode "
+    "(paper: real prices, simulated account) and start `mexbot run --config mexbot.toml`; "
+    "`mexbot sim` runs offline with no configuration"
+)
 LIVE_REFUSAL = (
     "mode = \"live\" trades real money: start it with `mexbot run --config FILE --live`. "
     "Try mode = \"paper\" first (real prices, simulated account)."
@@ -36,17 +42,16 @@ LIVE_REFUSAL = (
 
 async def run_command(args: argparse.Namespace) -> int:
     """Start every enabled runner and run until a signal; return the exit code."""
-    config = load_bot_config(args.config)
+    config = _checked_config(args)
     if config.mode == "live" and not args.live:
         print(f"mexbot: {LIVE_REFUSAL}", file=sys.stderr)
         return 2
-    if config.mode == "sim":
+    if config.mode == "sim":  # every sim option at its default, whatever options sim has
         from runners.sim_command import sim_command
 
-        return await sim_command(argparse.Namespace(
-            config=args.config, days=None, seed=None, data=None, speed=0, quiet=False,
-            every_tick=False))
+        return await sim_command(sim_args_for(args.config))
     state_dir = Path(config.state_dir)
+    make_state_dir(state_dir)
     refuse_shared_legacy_journal(config)
     with instance_lock(state_dir):
         configure_logging(args.log_level, state_dir, args.log_json, secrets_from_env().values())
@@ -59,6 +64,26 @@ async def run_command(args: argparse.Namespace) -> int:
             await _close(container)
 
 
+def _checked_config(args: argparse.Namespace) -> BotConfig:
+    if args.config is None:
+        raise UsageError("--config", NO_CONFIG_REFUSAL)
+    config = load_bot_config(args.config)
+    if config.mode != "live" and args.live:
+        raise UsageError("--live", f'{args.config} has mode = "{config.mode}", which trades no '
+                                   'real money: drop --live, or set mode = "live" to trade')
+    return config
+
+
+def make_state_dir(path: Path) -> None:
+    """Create `state_dir`, or refuse it in one line when a file is in the way or it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError("state_dir", f"{path} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError("state_dir", f"cannot create the folder {path}: {e.strerror}") from e
+
+
 def refuse_shared_legacy_journal(config: BotConfig) -> None:
     """Stop when the mode's default journal is new but the old shared default one exists.
 
@@ -67,7 +92,8 @@ def refuse_shared_legacy_journal(config: BotConfig) -> None:
     """
     state_dir = Path(config.state_dir)
     legacy = Path(STATE_ROOT) / FILE_NAME
-    if config.state_dir != default_state_dir(config.mode) or (state_dir / FILE_NAME).exists():
+    default = Path(default_state_dir(config.mode)).resolve()  # however the config spells it
+    if state_dir.resolve() != default or (state_dir / FILE_NAME).exists():
         return
     if legacy.exists():
         raise StopForHuman(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
+import socket
 import sys
 from functools import partial
 from pathlib import Path
@@ -15,6 +17,7 @@ import attrs
 from adapters.sandbox.config import SandboxAccount, SandboxConfig
 from adapters.sandbox.server import serve
 from mexcore.errors import ConfigError
+from runners.cli_checks import UsageError
 from runners.settings import read_toml
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -40,9 +43,24 @@ def _sandbox_table(path: Path | None) -> dict[str, Any]:
     return table
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a host:port the sandbox cannot listen on (in use, not this machine's)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            option = "--port" if e.errno == errno.EADDRINUSE else "--host"
+            raise UsageError(option, f"cannot listen on {host}:{port}: {e.strerror}") from e
+
+
 def sandbox_command(args: argparse.Namespace) -> int:
     """Serve the sandbox; return 0 on Ctrl-C or SIGTERM."""
     config = sandbox_config(args)
+    if config.data != "bundled" and not Path(config.data).is_dir():
+        raise UsageError("--data", f"the sandbox data folder {config.data} does not exist")
+    check_port_free(args.host, args.port)
     account = config.accounts[0]
     if warning := host_warning(args.host):
         print(f"mexbot sandbox: warning: {warning}", file=sys.stderr)

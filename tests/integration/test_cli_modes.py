@@ -71,7 +71,8 @@ def _run_on_journal(tmp_path: Path, journal_mode: str, run_mode: str,
     config.write_text(f'mode = "{run_mode}"\nstate_dir = "{state}"\n'
                       f'[mexc]\nbase_url = "{CLOSED_PORT_URL}"\n')
     env = {**os.environ, "MEXC_API_KEY": "k", "MEXC_API_SECRET": "s", "TELEGRAM_BOT_TOKEN": ""}
-    return _mexbot("run", "--config", str(config), "--live", env=env)
+    live = ["--live"] if run_mode == "live" else []  # --live in paper mode is an error
+    return _mexbot("run", "--config", str(config), *live, env=env)
 
 
 @pytest.mark.parametrize(("journal_mode", "run_mode"), [("paper", "live"), ("live", "paper")])
@@ -100,3 +101,21 @@ def test_run_refuses_the_journal_an_older_mexbot_shared_between_modes(tmp_path: 
     assert result.returncode == 2, result.stderr
     assert f"mexbot-state/{FILE_NAME}" in result.stderr
     assert not (tmp_path / "mexbot-state" / "paper" / FILE_NAME).exists()
+
+
+def test_the_example_state_dir_beside_the_config_still_finds_the_older_shared_journal(
+        tmp_path: Path) -> None:
+    import os
+
+    from adapters.sqlite import SqliteStore
+
+    SqliteStore(tmp_path / "mexbot-state").close()  # the old default, without a mode record
+    config = (f'mode = "paper"\nstate_dir = "./mexbot-state/{{mode}}"\n'
+              f'[mexc]\nbase_url = "{CLOSED_PORT_URL}"\n')
+    (tmp_path / "mexbot.toml").write_text(config)
+    result = subprocess.run(
+        [sys.executable, "-c", "from runners.cli import main; raise SystemExit(main())",
+         "run", "--config", "mexbot.toml"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=60, check=False, env={**os.environ, "TELEGRAM_BOT_TOKEN": ""})
+    assert result.returncode == 2, result.stderr
+    assert "older mexbot" in result.stderr

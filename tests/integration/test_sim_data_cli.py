@@ -158,7 +158,7 @@ def test_backtest_on_a_folder_lacking_a_traded_symbol_is_refused(tmp_path: Path)
     (("--from", "2023-04-21T12:00", "--to", "2023-04-21T12:00"), "empty or reversed"),
     (("--from", "2023-04-21T12:00", "--days", "2"), "outside the data"),
     (("--from", "2023-04-21", "--to", "2023-04-21", "--days", "1"), "at most two"),
-    (("--from", "yesterday"), "--from 'yesterday' is not a UTC date"),
+    (("--from", "yesterday"), "--from: 'yesterday' is not a UTC date"),
 ])
 def test_backtest_periods_outside_the_data_or_empty_are_errors(
     two_days: Path, words: tuple[str, ...], expected: str

@@ -11,6 +11,9 @@ from adapters.fake.series import Floats, MinuteSeries, fill_gaps
 from mexcore.errors import SkipSymbol
 from mexcore.values import Candle
 
+NO_CANDLES = ("MEXC sent no recent 1-minute candles for it (it has not traded lately) and "
+              "paper mode fills orders on them: not traded until its market trades again")
+
 
 def _rows_of(series: MinuteSeries) -> Floats:
     return np.column_stack((series.open, series.high, series.low, series.close, series.volume,
@@ -46,7 +49,7 @@ class LiveMinutes(MarketData):
                                                   candle.close, candle.volume,
                                                   candle.quote_volume)]
         if np.isnan(rows[:, 3]).all():
-            raise SkipSymbol(symbol, "no recent 1-minute candles to trade on")
+            raise SkipSymbol(symbol, NO_CANDLES)
         self.series[symbol] = MinuteSeries(fill_gaps(rows))
         self._price_dp[symbol], self._qty_dp[symbol] = decimals
         self._reshape(minutes)
