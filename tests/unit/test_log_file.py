@@ -5,28 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
+from tests.logging_support import restore_root_logger  # noqa: F401 (an autouse fixture)
 
 from adapters.fake.notifier import RecordingNotifier
 from mexcore.ports import Level
 from runners.logs import FILE_NAME, LoggedNotifier, configure_logging
-
-
-@pytest.fixture(autouse=True)
-def _restore_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        handler.close()
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
 
 
 def _flush() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.logging_support import restore_root_logger  # noqa: F401 (an autouse fixture)
 from tests.unit.services.support import NOW, flat_closes, world
 
 from mexcore.client_ids import client_order_id
@@ -19,17 +19,6 @@ from runners.logs import FILE_NAME, configure_logging
 SYMBOL = "ADAUSDC"
 
 
-@pytest.fixture(autouse=True)
-def _restore_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        handler.close()
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
 
 
 def _fill(n: int) -> Fill:
