@@ -35,6 +35,7 @@ def _bind(host: str, port: int) -> socket.socket:
     # h11 writes headers and body apart: without this, Nagle + delayed ACK add ~40 ms a call
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # before the URL is announced: a client may connect at once
     return sock
 
 
