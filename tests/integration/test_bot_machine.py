@@ -56,7 +56,7 @@ from adapters.fake import (
     default_rules,
     load_market_data,
 )
-from adapters.fake.store import InMemoryStore
+from adapters.sqlite import SqliteStore
 from mexcore.policies import BotConfig
 from mexcore.services.deps import ServiceDeps
 from mexcore.state import PauseFlags
@@ -133,6 +133,8 @@ class BotMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.aio.close()
+        if hasattr(self, "store"):
+            self.store.close()
 
     @initialize(hours=st.integers(0, 5 * 24), usdt=amounts("USDT"), usdc=amounts("USDC"),
                 seed=st.integers(0, 2**16))
@@ -141,7 +143,7 @@ class BotMachine(RuleBasedStateMachine):
         self.clock = FakeClock(market.start_ms + DAY_MS + hours * 3_600_000)
         self.faults = Faults(seed=seed, **FAULT_RATES)  # type: ignore[arg-type]
         self.exchange = AuditedExchange(self.clock, market, default_rules(), self.faults)
-        self.store = InMemoryStore(mode=RUNNING_MODE)
+        self.store = SqliteStore.temporary()  # a real journal: it records who wrote it
         self.exchange.store = self.store
         self.exchange.deposit("USDT", usdt)
         self.exchange.deposit("USDC", usdc)
@@ -286,7 +288,11 @@ class BotMachine(RuleBasedStateMachine):
 
     @invariant()
     def the_journal_is_of_the_running_mode(self) -> None:
-        assert self.store.mode == RUNNING_MODE, self.store.mode
+        on_disk = SqliteStore(self.store.path.parent)  # opened without a mode: claims nothing
+        try:
+            assert on_disk.mode == RUNNING_MODE, on_disk.mode
+        finally:
+            on_disk.close()
 
 
 #: Shrinking a failure of this machine takes minutes: only when asked (MEXBOT_SHRINK=1).
