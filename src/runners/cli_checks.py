@@ -89,13 +89,18 @@ def _check_times(args: argparse.Namespace) -> None:
                                      "(e.g. 2024-05-01 or 2024-05-01T12:00)") from e
 
 
-def check_out_folder(path: Path) -> None:
-    """Create the output folder now, so a file in the way or no write access fails first."""
+def folder_problem(path: Path) -> str:
+    """Create the folder `path` if need be; return why it cannot be used ("" when it can)."""
     if path.exists() and not path.is_dir():
-        raise UsageError("--out", f"{path} is a file, not a folder")
+        return f"{path} is a file, not a folder"
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UsageError("--out", f"cannot create the folder {path}: {e.strerror}") from e
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise UsageError("--out", f"cannot write into {path}")
+        return f"cannot create the folder {path}: {e.strerror}"
+    return "" if os.access(path, os.W_OK | os.X_OK) else f"cannot write into {path}"
+
+
+def check_out_folder(path: Path) -> None:
+    """Create the output folder now, so a file in the way or no write access fails first."""
+    if problem := folder_problem(path):
+        raise UsageError("--out", problem)

@@ -19,7 +19,7 @@ from mexcore.money import format_decimal
 from mexcore.policies import STATE_ROOT, BotConfig, default_state_dir
 from mexcore.services.reconcile import Reconciler
 from runners.cli import effective_config_text, load_bot_config, sim_args_for
-from runners.cli_checks import UsageError
+from runners.cli_checks import UsageError, folder_problem
 from runners.container import Container, make_container
 from runners.instance_lock import instance_lock
 from runners.logs import LoggedNotifier, configure_logging
@@ -76,12 +76,8 @@ def _checked_config(args: argparse.Namespace) -> BotConfig:
 
 def make_state_dir(path: Path) -> None:
     """Create `state_dir`, or refuse it in one line when a file is in the way or it cannot be."""
-    if path.exists() and not path.is_dir():
-        raise ConfigError("state_dir", f"{path} is a file, not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ConfigError("state_dir", f"cannot create the folder {path}: {e.strerror}") from e
+    if problem := folder_problem(path):
+        raise ConfigError("state_dir", problem)
 
 
 def refuse_shared_legacy_journal(config: BotConfig) -> None:
