@@ -57,7 +57,9 @@ async def sim_command(args: argparse.Namespace) -> int:
     clock = FakeClock()
     notifier: Notifier = telegram_notifier(secrets, config) or SimConsole(
         clock.now_ms, verbose=getattr(args, "verbose", False), quiet=args.quiet)
-    print(f"mexbot sim: {options.days} days on {options.data} data, seed {options.seed}; "
+    start, end = sim_period((data.market.start_ms, data.market.end_ms), options.days)
+    print(f"mexbot sim: {options.days} days on {options.data} data ({sim_stamp(start)} to "
+          f"{sim_stamp(end)} UTC, simulated), seed {options.seed}; "
           f"start balances {balances_text(config.sim.start_balances)}", file=sys.stderr)
     warn_ignored(data, options.data)
 

@@ -58,6 +58,13 @@ def test_log_lines_on_stderr_carry_the_simulated_time(
     assert all(STAMP.match(line) for line in logged), logged
 
 
+def test_the_banner_names_the_simulated_period(
+    default_run: subprocess.CompletedProcess[str],
+) -> None:
+    banner = default_run.stderr.splitlines()[0]
+    assert "(2023-04-21 00:00 to 2023-04-28 00:00 UTC, simulated)" in banner, banner
+
+
 def test_periodic_reports_say_their_interval(
     default_run: subprocess.CompletedProcess[str],
 ) -> None:
