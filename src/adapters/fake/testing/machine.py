@@ -110,10 +110,11 @@ class ServicesMachine(RuleBasedStateMachine):
 
     # --- rules -------------------------------------------------------------------------------
 
-    @initialize(hours=st.integers(0, 2**16), seed=st.integers(0, 2**16), data=st.data())
-    def start(self, hours: int, seed: int, data: st.DataObject) -> None:
+    @initialize(seed=st.integers(0, 2**16), data=st.data())
+    def start(self, seed: int, data: st.DataObject) -> None:
         market = self.make_market()
-        start_ms = default_start_ms(market) + (hours % (self.MAX_START_HOURS + 1)) * HOUR_MS
+        hours = data.draw(st.integers(0, self.MAX_START_HOURS), label="hours")
+        start_ms = default_start_ms(market) + hours * HOUR_MS
         self.faults = Faults(seed=seed, **self.FAULT_RATES)  # type: ignore[arg-type]
         self.world: FakeWorld = make_world(market, rules=self.make_rules(), now_ms=start_ms,
                                            faults=self.faults, store=self.make_store())
