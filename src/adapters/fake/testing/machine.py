@@ -76,7 +76,6 @@ class ServicesMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.aio = asyncio.new_event_loop()
         self.loops: list[_loop.RunnerLoop] = []
 
     # --- hooks -------------------------------------------------------------------------------
@@ -112,6 +111,7 @@ class ServicesMachine(RuleBasedStateMachine):
 
     @initialize(seed=st.integers(0, 2**16), data=st.data())
     def start(self, seed: int, data: st.DataObject) -> None:
+        self.aio = asyncio.new_event_loop()  # closed by teardown
         market = self.make_market()
         hours = data.draw(st.integers(0, self.MAX_START_HOURS), label="hours")
         start_ms = default_start_ms(market) + hours * HOUR_MS
@@ -172,7 +172,8 @@ class ServicesMachine(RuleBasedStateMachine):
             self.bad_ticks.append(f"{runner} at {started_ms}: {error}")
 
     def teardown(self) -> None:
-        self.aio.close()
+        if hasattr(self, "aio"):
+            self.aio.close()
         store = getattr(getattr(self, "world", None), "store", None)
         if store is not None and hasattr(store, "close"):
             store.close()

@@ -157,22 +157,29 @@ def _jump(n: int, rng: np.random.Generator, size: float, minutes: int) -> list[f
     return (ramp + rng.normal(0.0, 0.0005, n)).tolist()  # type: ignore[no-any-return]
 
 
-@st.composite
 def price_paths(
-    draw: st.DrawFn,
     regime: str | None = None,
     start_price: float = 100.0,
     minutes: int | tuple[int, int] = (60, 600),
-) -> list[float]:
+) -> st.SearchStrategy[list[float]]:
     """Draw 1-minute closes of one regime, starting near `start_price` (always positive).
 
     trend: a steady drift up or down (up to ±30 %) with noise; chop: swings around the start;
     pump / dump: flat, then a rise / fall of 5–60 % over 3–30 minutes; gap: the same move in
     one minute. `regime` None draws one of REGIMES.
     """
+    if regime is not None and regime not in REGIMES:
+        raise ValueError(f"unknown regime {regime!r}; expected one of {', '.join(REGIMES)}")
+    if not start_price > 0:
+        raise ValueError(f"start_price {start_price} is not positive")
+    return _price_paths(regime, start_price, minutes)
+
+
+@st.composite
+def _price_paths(
+    draw: st.DrawFn, regime: str | None, start_price: float, minutes: int | tuple[int, int]
+) -> list[float]:
     shape = regime if regime is not None else draw(st.sampled_from(REGIMES))
-    if shape not in REGIMES:
-        raise ValueError(f"unknown regime {shape!r}; expected one of {', '.join(REGIMES)}")
     n = minutes if isinstance(minutes, int) else draw(st.integers(*minutes))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     size = draw(st.floats(0.05, 0.6 if shape in ("pump", "dump", "gap") else 0.3))

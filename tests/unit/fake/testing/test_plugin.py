@@ -1,0 +1,42 @@
+"""The kit's pytest plugin is declared as the `mexbot` entry point and its fixtures wire a world."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from adapters.fake.market import MarketData
+from adapters.fake.testing import FakeWorld
+from adapters.fake.testing.world import DAY_MS
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def test_the_plugin_is_the_mexbot_pytest_entry_point() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+    assert project["project"]["entry-points"]["pytest11"] == {
+        "mexbot": "adapters.fake.testing.plugin"}
+    assert any(d.startswith("hypothesis") for d in project["project"]["dependencies"])
+
+
+def test_the_world_fixture_starts_a_day_into_the_bundled_market_with_money(
+    mexbot_world: FakeWorld, mexbot_market: MarketData
+) -> None:
+    assert mexbot_world.clock.now_ms() == mexbot_market.start_ms + DAY_MS
+    assert mexbot_world.free("USDC") == Decimal(1000)
+    assert mexbot_world.free("USDT") == Decimal(1000)
+    assert mexbot_world.exchange.sent == []
+
+
+class TestOverridingTheBalances:
+    @pytest.fixture
+    def mexbot_balances(self) -> dict[str, Decimal]:
+        return {"USDC": Decimal("12.5")}
+
+    def test_a_test_may_give_its_own_balances(self, mexbot_world: FakeWorld) -> None:
+        assert mexbot_world.free("USDC") == Decimal("12.5")
+        assert mexbot_world.free("USDT") == 0
