@@ -103,6 +103,10 @@ class ServicesMachine(RuleBasedStateMachine):
         """Return the exchange's symbol rules (default: the fake exchange's)."""
         return default_rules()
 
+    def make_faults(self, seed: int) -> Faults:
+        """Return the exchange's standing faults (default: FAULT_RATES, seeded per example)."""
+        return Faults(seed=seed, **self.FAULT_RATES)  # type: ignore[arg-type]
+
     def make_store(self) -> Store:
         """Return the bot's store (default: an InMemoryStore)."""
         return InMemoryStore()
@@ -115,7 +119,7 @@ class ServicesMachine(RuleBasedStateMachine):
         market = self.make_market()
         hours = data.draw(st.integers(0, self.MAX_START_HOURS), label="hours")
         start_ms = default_start_ms(market) + hours * HOUR_MS
-        self.faults = Faults(seed=seed, **self.FAULT_RATES)  # type: ignore[arg-type]
+        self.faults = self.make_faults(seed)
         self.world: FakeWorld = make_world(market, rules=self.make_rules(), now_ms=start_ms,
                                            faults=self.faults, store=self.make_store())
         for asset in self.START_ASSETS:
