@@ -117,8 +117,9 @@ class ServicesMachine(RuleBasedStateMachine):
     def start(self, seed: int, data: st.DataObject) -> None:
         self.aio = asyncio.new_event_loop()  # closed by teardown
         market = self.make_market()
-        hours = data.draw(st.integers(0, self.MAX_START_HOURS), label="hours")
-        start_ms = default_start_ms(market) + hours * HOUR_MS
+        first_ms = default_start_ms(market)
+        room_h = min(self.MAX_START_HOURS, max(0, (market.end_ms - first_ms) // HOUR_MS))
+        start_ms = first_ms + data.draw(st.integers(0, room_h), label="hours") * HOUR_MS
         self.faults = self.make_faults(seed)
         self.world: FakeWorld = make_world(market, rules=self.make_rules(), now_ms=start_ms,
                                            faults=self.faults, store=self.make_store())

@@ -63,13 +63,17 @@ def market_from_ohlcv(
     return _market(table, start_ms, rules)
 
 
-@functools.cache
-def bundled_market(symbols: tuple[str, ...] | None = None, seed: int = 1) -> MarketData:
+def bundled_market(symbols: Iterable[str] | None = None, seed: int = 1) -> MarketData:
     """Return the 8 days of real candles shipped with the package (cached; USDC ones derived).
 
     `symbols` None means every symbol of the default rules. The market is shared between
     callers: treat it as read-only (the fake exchange does).
     """
+    return _bundled(None if symbols is None else tuple(symbols), seed)
+
+
+@functools.cache
+def _bundled(symbols: tuple[str, ...] | None, seed: int) -> MarketData:
     return load_market_data(symbols=symbols, seed=seed)
 
 

@@ -86,7 +86,7 @@ def test_an_impossible_candle_is_refused(row: tuple, problem: str) -> None:
 def test_the_bundled_market_is_loaded_once_and_holds_eight_days() -> None:
     first = bundled_market(("BTCUSDC",))
 
-    assert bundled_market(("BTCUSDC",)) is first
+    assert bundled_market(["BTCUSDC"]) is first
     assert first.minutes == 8 * 1440
 
 

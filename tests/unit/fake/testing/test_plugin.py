@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -40,3 +43,14 @@ class TestOverridingTheBalances:
     def test_a_test_may_give_its_own_balances(self, mexbot_world: FakeWorld) -> None:
         assert mexbot_world.free("USDC") == Decimal("12.5")
         assert mexbot_world.free("USDT") == 0
+
+
+def test_loading_the_plugin_imports_neither_hypothesis_nor_the_runners() -> None:
+    probe = ("import sys, adapters.fake.testing.plugin; "
+             "print(sorted(m for m in ('hypothesis', 'runners') if m in sys.modules))")
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, check=True, timeout=60)
+
+    assert done.stdout.strip() == "[]"
