@@ -19,8 +19,8 @@
 Example (a test file)::
 
     from decimal import Decimal
-    from adapters.fake.testing import ServicesMachine
-    from my_strategy import RsiDip
+    from adapters.fake.testing import MACHINE_SETTINGS, ServicesMachine
+    from my_strategy import RsiDip  # your service: `name`, `quiet`, `async tick() -> int`
 
     class RsiDipMachine(ServicesMachine):
         RESERVES = {"rsi_dip": Decimal(20)}  # free USDC each decision must leave
@@ -30,6 +30,7 @@ Example (a test file)::
             return [(RsiDip(deps, symbol="BTCUSDC"), 60)]  # (service, interval_s)
 
     TestRsiDip = RsiDipMachine.TestCase
+    TestRsiDip.settings = MACHINE_SETTINGS  # 10 runs of 15 steps
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
         is_requote,
         request_value,
     )
-    from adapters.fake.testing.machine import ServicesMachine
+    from adapters.fake.testing.machine import MACHINE_SETTINGS, ServicesMachine
     from adapters.fake.testing.markets import (
         bundled_market,
         market_from_closes,
@@ -59,13 +60,14 @@ if TYPE_CHECKING:
 _HOMES = {
     "AuditedExchange": "audit", "AuditedExecutor": "audit", "ClientIdLedger": "audit",
     "SentOrder": "audit", "is_requote": "audit", "request_value": "audit",
-    "ServicesMachine": "machine",
+    "MACHINE_SETTINGS": "machine", "ServicesMachine": "machine",
     "bundled_market": "markets", "market_from_closes": "markets",
     "market_from_folder": "markets", "market_from_ohlcv": "markets",
     "FakeWorld": "world", "make_world": "world",
 }
 
 __all__ = [
+    "MACHINE_SETTINGS",
     "AuditedExchange",
     "AuditedExecutor",
     "ClientIdLedger",

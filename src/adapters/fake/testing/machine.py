@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import ClassVar
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -45,6 +46,10 @@ FAULT_RATES: Mapping[str, float | int] = {
     "price_move_ticks": 3,
 }
 ONE_SHOT_FAULTS = ("fail_next", "lose_next_answers", "fill_next", "move_next")
+#: A machine's usual budget (hypothesis's default, 100 runs of 50 steps, takes minutes):
+#: `TestMine = MyMachine.TestCase; TestMine.settings = MACHINE_SETTINGS`.
+MACHINE_SETTINGS = settings(max_examples=10, stateful_step_count=15, deadline=None,
+                            suppress_health_check=[HealthCheck.too_slow])
 
 
 def deposit_amounts(top: str | Decimal) -> st.SearchStrategy[Decimal]:

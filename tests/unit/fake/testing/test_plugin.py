@@ -54,3 +54,11 @@ def test_loading_the_plugin_imports_neither_hypothesis_nor_the_runners() -> None
                           env=env, check=True, timeout=60)
 
     assert done.stdout.strip() == "[]"
+
+
+def test_every_name_the_kit_exports_is_importable() -> None:
+    import adapters.fake.testing as kit
+
+    assert all(getattr(kit, name) is not None for name in kit.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        kit.nothing_here  # noqa: B018
