@@ -13,22 +13,17 @@ from decimal import Decimal
 import attrs
 import numpy as np
 
-from adapters.fake import (
-    FakeClock,
-    FakeExchange,
-    Faults,
-    MarketData,
-    RecordingNotifier,
-    default_rules,
-)
-from adapters.fake.orders import OrderState
-from adapters.fake.series import Floats, MinuteSeries
+from adapters.fake import FakeClock, MarketData, RecordingNotifier, default_rules
+from adapters.fake.series import Floats
 from adapters.fake.store import InMemoryStore
-from mexcore.money import decimals_of
-from mexcore.ports import Store
+from adapters.fake.testing import invariants
+from adapters.fake.testing.audit import AuditedExchange as AuditedExchange  # moved to the kit
+from adapters.fake.testing.audit import SentOrder as SentOrder
+from adapters.fake.testing.audit import is_requote as is_requote
+from adapters.fake.testing.audit import request_value as request_value
+from adapters.fake.testing.markets import market_from_ohlcv
 from mexcore.services.deps import ServiceDeps
-from mexcore.state import Cursors, JsonValue, PauseFlags
-from mexcore.values import Fill, Order, OrderIntent, OrderRequest, OrderType, Side, SymbolRules
+from mexcore.values import Fill, OrderIntent, OrderType, Side, SymbolRules
 
 D = Decimal
 T0 = 1_700_006_400_000  # a 15-minute boundary
@@ -43,6 +38,7 @@ PRICES = {
     "SOLUSDT": 22.0, "XRPUSDT": 0.5,
 }
 VOLUME_QUOTE = 2000.0  # quote units traded per minute (2.88 M a day: liquid)
+RESERVES = {"balance_monitor": D(2), "balancer_5050": D(20)}
 
 
 def flat(price: float, minutes: int = MINUTES) -> Floats:
@@ -96,80 +92,13 @@ def make_market(
 ) -> MarketData:
     """Build MarketData from closes per symbol (volume: VOLUME_QUOTE a minute unless given)."""
     volumes = volumes or {}
-    series = {
-        s: MinuteSeries(rows(c, volumes.get(s, VOLUME_QUOTE / c)))
-        for s, c in closes.items()
-    }
-    price_dp = {s: decimals_of(rules[s].price_tick) for s in closes}
-    qty_dp = {s: decimals_of(rules[s].qty_step) for s in closes}
-    return MarketData(T0, series, price_dp, qty_dp)
+    table = {s: rows(c, volumes.get(s, VOLUME_QUOTE / c)).tolist() for s, c in closes.items()}
+    return market_from_ohlcv(table, T0, rules)
 
 
 def flat_closes(symbols: Iterable[str]) -> dict[str, Floats]:
     """Return flat closes at the PRICES of `symbols`."""
     return {s: flat(PRICES[s]) for s in symbols}
-
-
-@attrs.frozen
-class SentOrder:
-    """One request that reached the matching engine, who sent it, and the free quote around it."""
-
-    request: OrderRequest
-    runner: str
-    decided_ms: int
-    paused: bool
-    free_before: Decimal
-    free_after: Decimal
-    last_price: Decimal
-    reason: str = ""
-
-
-class AuditedExchange(FakeExchange):
-    """A FakeExchange that remembers every order it was sent, for invariants over many runners.
-
-    `store` (set after construction) names the runner of each order from its journaled intent.
-    """
-
-    store: Store | None = None
-
-    def __init__(
-        self, clock: FakeClock, market: MarketData, rules: Mapping[str, SymbolRules],
-        faults: Faults | None = None,
-    ) -> None:
-        super().__init__(clock, market, rules, faults=faults)
-        self.sent: list[SentOrder] = []
-        # (symbol, client id, when, how many orders were sent before) of each cancel
-        self.cancels: list[tuple[str, str, int, int]] = []
-        # the maker chain record (its decision's plan) of each cancelled order, as the bot had it
-        self.chain_records: dict[str, JsonValue] = {}
-
-    def _place(self, request: OrderRequest) -> OrderState:
-        """Place like FakeExchange, recording the free quote balance just before and after."""
-        quote = self.engine.rules_for(request.symbol).quote
-        before = self.engine.account.free(quote)
-        try:
-            return super()._place(request)
-        finally:
-            self.sent.append(self._audit(request, before, self.engine.account.free(quote)))
-
-    async def cancel_order(self, symbol: str, client_order_id: str) -> Order:
-        """Cancel like FakeExchange, remembering which order was cancelled when, and its plan."""
-        intent = self.store.intent(client_order_id) if self.store else None
-        if intent is not None and self.store is not None:
-            record = Cursors(self.store, f"{intent.runner}.maker").get(client_order_id)
-            self.chain_records[client_order_id] = record
-        order = await super().cancel_order(symbol, client_order_id)
-        self.cancels.append((symbol, client_order_id, self.clock.now_ms(), len(self.sent)))
-        return order
-
-    def _audit(self, request: OrderRequest, before: Decimal, after: Decimal) -> SentOrder:
-        intent = self.store.intent(request.client_order_id) if self.store else None
-        runner = intent.runner if intent else "?"
-        paused = PauseFlags(self.store).is_paused(runner) if self.store else False
-        decided = intent.created_ms if intent else self.clock.now_ms()
-        last = self.engine.last_price(request.symbol, self.market.completed(self.clock.now_ms()))
-        return SentOrder(request, runner, decided, paused, before, after, last,
-                         intent.reason if intent else "")
 
 
 @attrs.define
@@ -241,43 +170,11 @@ def buys(intents: Iterable[OrderIntent], symbol: str | None = None) -> list[Orde
     return [i for i in intents if i.side is Side.BUY and symbol in (None, i.symbol)]
 
 
-RESERVES = {"balance_monitor": D(2), "balancer_5050": D(20)}
-
-
-def request_value(request: OrderRequest) -> Decimal:
-    """Return what a request may spend: its quote amount, or quantity × limit price."""
-    if request.quote_qty is not None:
-        return request.quote_qty
-    return (request.quantity or D(0)) * (request.price or D(0))
-
-
 def broken_reserves(
     sent: Iterable[SentOrder], reserves: Mapping[str, Decimal] = RESERVES
 ) -> list[str]:
-    """Return each purchase decision whose USDC orders left less than its runner's reserve.
-
-    A decision is one runner's orders stamped with one time; what it left is the free USDC
-    before its first order minus what all its orders may spend (sent orders count, even
-    those the exchange refused: sending one was the mistake).
-    """
-    decisions: dict[tuple[str, int], list[SentOrder]] = {}
-    for order in sent:
-        r = order.request
-        if is_requote(order):
-            continue  # re-prices an order already counted, spending no more (own test)
-        if order.runner in reserves and r.side is Side.BUY and r.symbol.endswith("USDC"):
-            decisions.setdefault((order.runner, order.decided_ms), []).append(order)
-    broken = []
-    for (runner, when), orders in decisions.items():
-        spent = sum((request_value(o.request) for o in orders), D(0))
-        if orders[0].free_before - spent < reserves[runner]:
-            broken.append(f"{runner} at {when}: {orders[0].free_before} - {spent}")
-    return broken
-
-
-def is_requote(order: SentOrder) -> bool:
-    """Tell whether an order re-prices a resting maker order (rather than a new decision)."""
-    return order.reason.startswith("requote")
+    """Return each purchase decision whose USDC orders left less than its runner's reserve."""
+    return invariants.broken_reserves(sent, reserves, "USDC")
 
 
 def is_maker(intent: OrderIntent) -> bool:
