@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from mexcore.config_rules import Boolean, Integer, Number, Symbols, Table, Text
+from mexcore.config_services import load_services
 from mexcore.errors import ConfigError
 from mexcore.money import format_decimal
 from mexcore.policies import (
@@ -152,10 +153,10 @@ def load_config(raw: Mapping[str, Any], folder: str | None = None) -> BotConfig:
 
     `folder` is the configuration file's folder: a relative `state_dir` is taken from there.
     """
-    known = [*SCHEMA[""], *SECTIONS]
+    known = [*SCHEMA[""], *SECTIONS, "services"]
     top: dict[str, Any] = {}
     for key, value in raw.items():
-        if key in SECTIONS:
+        if key in SECTIONS or key == "services":
             continue
         if key not in SCHEMA[""]:
             raise _unknown(str(key), known, "section" if isinstance(value, Mapping) else "key")
@@ -163,7 +164,8 @@ def load_config(raw: Mapping[str, Any], folder: str | None = None) -> BotConfig:
     if "state_dir" in top:
         top["state_dir"] = _state_dir(top["state_dir"], top.get("mode", "sim"), folder)
     sections = {n: cls(**_section(n, raw.get(n, {}))) for n, cls in SECTIONS.items()}
-    config = BotConfig(**top, **sections)
+    services = load_services(raw.get("services", []))
+    config = BotConfig(**top, **sections, services=services)
     check_relations(config)
     return config
 
@@ -199,7 +201,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if attrs.has(type(value)):
-        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))
+                if getattr(value, f.name) is not None}  # TOML has no null: unset is absent
     return value
 
 
