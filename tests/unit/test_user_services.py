@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,12 @@ from typing import Any
 import attrs
 import pytest
 from dependency_injector import providers
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.unit.plugin_factories import Counter
 from tests.unit.services.support import World, flat_closes, world
 
-from mexcore.config import config_to_mapping, load_config
+from mexcore.config import config_to_mapping, load_config, to_toml
 from mexcore.errors import ConfigError
 from mexcore.policies import BotConfig
 from runners.bot import build_loops
@@ -56,6 +59,24 @@ def test_a_configuration_with_services_survives_the_round_trip_through_a_mapping
                       "options": {"levels": [D("1.5"), 2], "inner": {"x": D("0.1")}}})
 
     assert load_config(config_to_mapping(config)) == config
+
+
+KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True) | st.text(min_size=1, max_size=6)
+SCALARS = st.one_of(st.integers(-10**12, 10**12), st.booleans(), st.text(max_size=12),
+                    st.decimals(allow_nan=False, allow_infinity=False, places=8))
+OPTIONS = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(KEYS, inner, max_size=3), max_leaves=8)
+
+
+@given(st.dictionaries(KEYS, OPTIONS, max_size=5))
+def test_any_options_table_survives_the_round_trip_through_the_toml_text(
+        options: dict[str, Any]) -> None:
+    config = _config({"factory": f"{HERE}:make_counter", "options": options})
+    text = to_toml(config_to_mapping(config))
+
+    again = load_config(tomllib.loads(text, parse_float=Decimal))
+
+    assert again == config
 
 
 @pytest.mark.parametrize(("table", "key"), [
