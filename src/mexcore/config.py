@@ -247,7 +247,7 @@ def _toml_value(value: Any) -> str:
     return _toml_string(str(value))
 
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
             "\r": "\\r"}
 
@@ -259,7 +259,7 @@ def _toml_string(text: str) -> str:
 
 
 def _toml_key(key: Any) -> str:
-    return str(key) if _BARE_KEY.match(str(key)) else _toml_string(str(key))
+    return str(key) if _BARE_KEY.fullmatch(str(key)) else _toml_string(str(key))
 
 
 def to_toml(mapping: Mapping[str, Any]) -> str:

@@ -24,14 +24,14 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 def check_factory(key: str, value: Any) -> str:
     """Return a `package.module:attribute` string, or raise naming the key."""
-    if not isinstance(value, str) or not _FACTORY.match(value):
+    if not isinstance(value, str) or not _FACTORY.fullmatch(value):
         raise fail(key, FACTORY_RULE, value)
     return value
 
 
 def check_name(key: str, value: Any) -> str:
     """Return a service name usable in the journal and the reports, or raise naming the key."""
-    if not isinstance(value, str) or not _NAME.match(value):
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise fail(key, NAME_RULE, value)
     return value
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from adapters.fake import ConsoleNotifier
+from adapters.fake import FakeClock
 from adapters.fake.loader import DataError
 from adapters.fake.market import MarketData
 from adapters.fake.sources import RunData, load_run_data
@@ -29,10 +29,12 @@ from mexcore.policies import BotConfig
 from runners.backtest_charts import write_charts
 from runners.backtest_output import render_report, report_json
 from runners.backtest_report import BacktestReport, build_report
+from runners.logs import simulated_log_time
 from runners.loop import ServiceFailed
 from runners.periods import backtest_period, positive_days, traded_symbols, warn_ignored
 from runners.settings import read_toml
 from runners.sim import DAY_MS, WARM_UP_MS, SimOptions, SimRun, run_sim
+from runners.sim_console import SimConsole
 
 DEFAULT_OUT = Path("backtest-out")
 MIN_MARKET_MS = 4 * WARM_UP_MS  # run_sim warms up min(1 day, span / 4)
@@ -119,9 +121,11 @@ async def run_backtest(
     sim_options = SimOptions(days=days, seed=options.seed, progress=options.progress,
                              skip_quiet=not options.every_tick,
                              verify_quiet=options.verify_quiet, strict=options.strict)
-    store = InMemoryStore()
-    notifier = ConsoleNotifier(sys.stderr, quiet=True)  # only errors, on stderr
-    run = await run_sim(attrs.evolve(config, mode="sim"), sim_options, notifier, store, market)
+    store, clock = InMemoryStore(), FakeClock()
+    notifier = SimConsole(clock.now_ms, sys.stderr, quiet=True)  # only errors, on stderr
+    with simulated_log_time(clock.now_ms):
+        run = await run_sim(attrs.evolve(config, mode="sim"), sim_options, notifier, store,
+                            market, clock=clock)
     report = build_report(run, store, market, dict(config.sim.start_balances))
     return Backtest(report, run, market)
 
@@ -175,7 +179,7 @@ def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOpt
         end_ms=_time_option("--to", args.to, end_of_day=True),
         days=args.days,
         seed=args.seed if args.seed is not None else config.sim.seed,
-        progress=not args.quiet,
+        progress=not args.quiet and sys.stderr.isatty(),
         synthetic=args.synthetic,
         every_tick=args.every_tick,
         verify_quiet=args.verify_quiet,

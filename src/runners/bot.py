@@ -46,7 +46,8 @@ def build_services(config: BotConfig, deps: ServiceDeps) -> list[tuple[Service, 
          lambda: PortfolioRebalancer(deps, config.portfolio_rebalance, bm),
          config.portfolio_rebalance.interval_s),
         (config.orders_reporter.enabled,
-         lambda: OrdersReporter(deps.exchange, deps.store, deps.notifier, deps.clock),
+         lambda: OrdersReporter(deps.exchange, deps.store, deps.notifier, deps.clock,
+                                config.orders_reporter.interval_s),
          config.orders_reporter.interval_s),
     ]
     services = [(make(), interval) for enabled, make, interval in candidates if enabled]

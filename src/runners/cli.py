@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="seeded random walks for traded symbols the data has no candles for")
     sim.add_argument("--seed", type=int, default=None)
     sim.add_argument("--quiet", action="store_true", help="only the summary, no notifications")
+    sim.add_argument("--verbose", action="store_true",
+                     help="every periodic report (by default each is shown once a simulated day)")
     sim.add_argument("--every-tick", action="store_true",
                      help="tick every runner at its interval even when it promised that nothing "
                           "can happen yet (slower, the same trades; always so with Telegram)")

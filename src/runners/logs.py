@@ -10,7 +10,9 @@ import json
 import logging
 import logging.handlers
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,8 +72,8 @@ def configure_logging(
     for handler in list(root.handlers):
         root.removeHandler(handler)
     stderr_level = logging.getLevelName(level.upper())
-    formatter: logging.Formatter = JsonFormatter() if json_lines else logging.Formatter(FORMAT)
-    stderr = logging.StreamHandler(sys.stderr)
+    formatter: logging.Formatter = JsonFormatter() if json_lines else _utc_formatter()
+    stderr = _StderrHandler()
     stderr.setLevel(stderr_level)
     handlers: list[logging.Handler] = [stderr]
     if state_dir is not None:
@@ -88,6 +90,54 @@ def configure_logging(
         root.addHandler(handler)
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _utc_formatter() -> logging.Formatter:
+    formatter = logging.Formatter(FORMAT)
+    formatter.converter = time.gmtime  # the log is in UTC, like the exchange's times
+    return formatter
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Write to whatever sys.stderr is when a record comes (a progress bar may wrap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass  # always sys.stderr
+
+
+class SimulatedTime(logging.Filter):
+    """Stamp each record with the simulated time instead of the wall clock's."""
+
+    def __init__(self, now_ms: Callable[[], int]) -> None:
+        super().__init__()
+        self._now_ms = now_ms
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.created = self._now_ms() / 1000
+        record.msecs = self._now_ms() % 1000
+        return True
+
+
+@contextmanager
+def simulated_log_time(now_ms: Callable[[], int]) -> Iterator[None]:
+    """Stamp every log line with the simulated time while the block runs."""
+    stamp = SimulatedTime(now_ms)
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(stamp)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(stamp)
 
 
 class LoggedNotifier:

@@ -55,8 +55,9 @@ async def run_simulated(
     on_time: Callable[[int], Awaitable[None]] | None = None,
     watch: MarketWatch | None = None,
     verify: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> None:
-    """Tick each loop when it is due, earliest first, until `end_ms` (exclusive).
+    """Tick each loop when it is due, earliest first, until `end_ms` (exclusive) or `stop()`.
 
     Ties go to the loop listed first, so a run is deterministic for the same inputs. With a
     `watch`, a loop whose last tick promised to be quiet (see `Quiet`) skips its ticks until
@@ -68,7 +69,8 @@ async def run_simulated(
     queue = [(start, index) for index in range(len(loops))]
     heapq.heapify(queue)
     sleepers = _Sleepers(watch, verify)
-    while queue:
+    stopped = stop or _never
+    while queue and not stopped():
         due, index = heapq.heappop(queue)
         if due >= end_ms:
             break
@@ -78,10 +80,14 @@ async def run_simulated(
                 await on_time(due)
         next_ms = await sleepers.tick(loops[index], index, due, clock.now_ms())
         heapq.heappush(queue, (max(next_ms, due + 1), index))
-    if clock.now_ms() < end_ms:
+    if clock.now_ms() < end_ms and not stopped():
         clock.advance_to(end_ms)
         if on_time is not None:
             await on_time(end_ms)
+
+
+def _never() -> bool:
+    return False
 
 
 class _Sleepers:

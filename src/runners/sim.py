@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -26,6 +25,7 @@ from runners.bot import build_loops
 from runners.loop import RunnerLoop
 from runners.periods import DAY_MS, WARM_UP_MS, sim_period, traded_symbols
 from runners.schedule import run_simulated
+from runners.sim_progress import SimProgress
 from runners.summary import RunSummary, summarise
 
 Session = Callable[[ServiceDeps, list[RunnerLoop]], AbstractAsyncContextManager[None]]
@@ -59,6 +59,7 @@ class SimRun:
     wall_s: float
     start_ms: int
     end_ms: int
+    interrupted: bool = False  # stopped before the planned end (Ctrl-C): the summary so far
 
 
 def load_sim_market(options: SimOptions, required: tuple[str, ...] = ()) -> RunData:
@@ -74,12 +75,20 @@ async def run_sim(
     store: Store | None = None,
     market: MarketData | None = None,
     session: Session | None = None,
+    clock: FakeClock | None = None,
+    stop: Callable[[], bool] | None = None,
     extra: Extra | None = None,
 ) -> SimRun:
-    """Run every enabled runner over the data for `options.days` and summarise."""
+    """Run every enabled runner over the data for `options.days` and summarise.
+
+    `clock` lets the caller read the simulated time (it is moved to the period's start);
+    when `stop` turns true the run ends early and the summary covers the time simulated.
+    `extra(deps)` gives services of your own to run beside the configured ones.
+    """
     market = market or load_sim_market(options, traded_symbols(config)).market
     start, end = sim_period((market.start_ms, market.end_ms), options.days)
-    clock = FakeClock(start)
+    clock = clock or FakeClock(start)
+    clock.advance_to(max(start, clock.now_ms()))
     rules = {s: r for s, r in default_rules().items() if s in market.symbols}
     exchange = FakeExchange(clock, market, rules, seed=options.seed)
     for asset, amount in config.sim.start_balances.items():
@@ -91,15 +100,17 @@ async def run_sim(
         start_value = sum((await MarketView.load(exchange)).values_usdt().values(), ZERO)
         loops = build_loops(config, deps, extra(deps) if extra else (), strict=options.strict)
         began = time.perf_counter()
-        async with (session or _no_session)(deps, loops):
-            await run_simulated(loops, clock, end, _progress(start, end, options, began),
-                                watch=exchange if options.skip_quiet else None,
-                                verify=options.verify_quiet)
+        with SimProgress(start, end, options.progress) as progress:
+            async with (session or _no_session)(deps, loops):
+                await run_simulated(loops, clock, end, _on_time(start, options, began, progress),
+                                    watch=exchange if options.skip_quiet else None,
+                                    verify=options.verify_quiet, stop=stop)
         wall = time.perf_counter() - began
+        reached = min(end, clock.now_ms())
         summary = await _summary(config, market, exchange, store,
-                                 RunWindow(start, end, start_value, ZERO),
+                                 RunWindow(start, reached, start_value, ZERO),
                                  {loop.name: loop.actions for loop in loops})
-        return SimRun(summary, wall, start, end)
+        return SimRun(summary, wall, start, reached, interrupted=reached < end)
     finally:
         if own_store and isinstance(store, SqliteStore):
             store.close()
@@ -123,24 +134,15 @@ async def _no_session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AsyncIterat
     yield
 
 
-def _progress(
-    start: int, end: int, options: SimOptions, began: float
+def _on_time(
+    start: int, options: SimOptions, began: float, progress: SimProgress
 ) -> Callable[[int], Awaitable[None]]:
-    state = {"shown": -1}
+    """Pace the run to `options.speed` (0: as fast as possible) and move the progress bar."""
 
-    async def show(now_ms: int) -> None:
+    async def at(now_ms: int) -> None:
         if options.speed > 0:
             target = began + (now_ms - start) / 1000 / float(options.speed)
             await asyncio.sleep(max(0.0, target - time.perf_counter()))
-        if not options.progress or end <= start:
-            return
-        percent = int(100 * (now_ms - start) / (end - start))
-        if percent != state["shown"] and percent % 5 == 0:
-            state["shown"] = percent
-            bar = "#" * (percent // 5) + "." * (20 - percent // 5)
-            day = (now_ms - start) / DAY_MS
-            print(f"\r[{bar}] {percent:3d}% day {day:4.1f}", end="", file=sys.stderr, flush=True)
-            if percent == 100:
-                print(file=sys.stderr)
+        progress.show(now_ms)
 
-    return show
+    return at

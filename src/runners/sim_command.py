@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import signal
 import sys
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager, contextmanager
 from decimal import Decimal
 
 import attrs
 
-from adapters.fake import ConsoleNotifier
+from adapters.fake import FakeClock
 from adapters.fake.loader import DataError
 from adapters.fake.sources import RunData
 from mexcore.policies import BotConfig
-from mexcore.ports import Level, Notifier
+from mexcore.ports import Notifier
 from mexcore.services.deps import ServiceDeps
 from runners.cli import effective_config_text, load_bot_config
+from runners.logs import simulated_log_time
 from runners.loop import RunnerLoop
 from runners.periods import sim_period, traded_symbols, warn_ignored
 from runners.settings import secrets_from_env
-from runners.sim import SimOptions, load_sim_market, run_sim
+from runners.sim import SimOptions, SimRun, load_sim_market, run_sim
+from runners.sim_console import SimConsole, sim_stamp
 from runners.summary import balances_text, render_summary
 from runners.telegram_link import telegram_notifier, telegram_running
 
@@ -49,9 +54,12 @@ async def sim_command(args: argparse.Namespace) -> int:
     except DataError as e:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 2
-    notifier: Notifier = telegram_notifier(secrets, config) or ConsoleNotifier(
-        sys.stdout, min_level=Level.ALERT if args.quiet else Level.INFO, quiet=args.quiet)
-    print(f"mexbot sim: {options.days} days on {options.data} data, seed {options.seed}; "
+    clock = FakeClock()
+    notifier: Notifier = telegram_notifier(secrets, config) or SimConsole(
+        clock.now_ms, verbose=getattr(args, "verbose", False), quiet=args.quiet)
+    start, end = sim_period((data.market.start_ms, data.market.end_ms), options.days)
+    print(f"mexbot sim: {options.days} days on {options.data} data ({sim_stamp(start)} to "
+          f"{sim_stamp(end)} UTC, simulated), seed {options.seed}; "
           f"start balances {balances_text(config.sim.start_balances)}", file=sys.stderr)
     warn_ignored(data, options.data)
 
@@ -59,12 +67,39 @@ async def sim_command(args: argparse.Namespace) -> int:
         return telegram_running(notifier, secrets, config, deps, loops,
                                 effective_config_text(config))
 
-    run = await run_sim(config, options, notifier, market=data.market, session=session)
+    with simulated_log_time(clock.now_ms), _interrupts() as interrupted:
+        run = await run_sim(config, options, notifier, market=data.market, session=session,
+                            clock=clock, stop=interrupted)
     print(f"Data: {data.describe()}")
     print(render_summary(run.summary))
+    print(_wall_line(run))
+    return 130 if run.interrupted else 0
+
+
+def _wall_line(run: SimRun) -> str:
     days = (run.end_ms - run.start_ms) / 86_400_000
-    print(f"Simulated {days:.2f} days in {run.wall_s:.1f} s of wall time.")
-    return 0
+    if run.interrupted:
+        return (f"Interrupted (Ctrl-C) at {sim_stamp(run.end_ms)} UTC simulated: the summary "
+                f"covers the {days:.2f} days simulated, in {run.wall_s:.1f} s of wall time.")
+    return f"Simulated {days:.2f} days in {run.wall_s:.1f} s of wall time."
+
+
+@contextmanager
+def _interrupts() -> Iterator[Callable[[], bool]]:
+    """Turn the first Ctrl-C into a request to stop; a second one interrupts as usual."""
+    loop = asyncio.get_running_loop()
+    asked = {"stop": False}
+
+    def ask() -> None:
+        asked["stop"] = True
+        loop.remove_signal_handler(signal.SIGINT)
+        print("\nmexbot sim: stopping at the next tick (Ctrl-C again to abort)", file=sys.stderr)
+
+    loop.add_signal_handler(signal.SIGINT, ask)
+    try:
+        yield lambda: asked["stop"]
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 def sim_data(config: BotConfig, options: SimOptions) -> RunData:

@@ -53,7 +53,8 @@ async def telegram_running(
         return
     await notifier.start()
     panel = ServicePanel(deps, config, loops, config_text)
-    settings = BotSettings(rate_gate=notifier.outbox.gate)  # one budget: Telegram's is per bot
+    # One budget (Telegram's is per bot); times shown are the bot's, simulated in sim.
+    settings = BotSettings(rate_gate=notifier.outbox.gate, bot_clock=deps.clock)
     app = build_application(secrets.telegram_bot_token, config.telegram.base_url,
                             secrets.telegram_chat_ids, panel, SystemClock(), settings)
     started = await _start(app)

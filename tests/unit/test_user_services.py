@@ -87,6 +87,8 @@ def test_any_options_table_survives_the_round_trip_through_the_toml_text(
     ({"factory": f"{HERE}:make_counter", "intervall_s": 60}, "services[0].intervall_s"),
     ({"factory": f"{HERE}:make_counter", "interval_s": 0}, "services[0].interval_s"),
     ({"factory": f"{HERE}:make_counter", "name": "has space"}, "services[0].name"),
+    ({"factory": f"{HERE}:make_counter", "name": "newline\n"}, "services[0].name"),
+    ({"factory": f"{HERE}:make_counter\n"}, "services[0].factory"),
     ({"factory": f"{HERE}:make_counter", "enabled": "yes"}, "services[0].enabled"),
     ({"factory": f"{HERE}:make_counter", "options": {"slice": 0.2}}, "services[0].options.slice"),
 ])

@@ -41,7 +41,8 @@ class BotSettings:
     An update is answered only when its chat is allowed and its user is allowed; in a private
     chat the chat id is the user's id, so listing your own id is enough. `rate_gate` is the
     notifier's (`notifier.outbox.gate`), so commands and notifications share Telegram's limits;
-    None: the bot gets a gate of its own.
+    None: the bot gets a gate of its own. `bot_clock` is the clock the bot trades on (a
+    simulated one in `sim`): the times answers show are relative to it; None: the real clock.
     """
 
     base_file_url: str | None = None
@@ -49,6 +50,7 @@ class BotSettings:
     confirm_ttl_s: float = 60.0
     panel_timeout_s: float = 5.0
     rate_gate: RateGate | None = attrs.field(default=None, eq=False)
+    bot_clock: Clock | None = attrs.field(default=None, eq=False)
 
 
 def file_url_for(base_url: str) -> str:
@@ -86,7 +88,8 @@ def build_application(
     chats = frozenset(chat_ids)
     allowed = _Allowed(chats, chats if settings.user_ids is None else settings.user_ids)
     app.add_handler(TypeHandler(Update, allowed.check), group=-1)
-    commands = BotCommands(panel, clock, settings.confirm_ttl_s, settings.panel_timeout_s)
+    commands = BotCommands(panel, clock, settings.confirm_ttl_s, settings.panel_timeout_s,
+                           settings.bot_clock)
     for name, callback in commands.handlers().items():
         app.add_handler(CommandHandler(name, callback))
     app.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^(ok|no):"))

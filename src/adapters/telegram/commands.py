@@ -47,10 +47,11 @@ class BotCommands:
     """Answer each command from the ControlPanel; destructive ones ask for a button press."""
 
     def __init__(
-        self, panel: ControlPanel, clock: Clock, confirm_ttl_s: float, panel_timeout_s: float
+        self, panel: ControlPanel, clock: Clock, confirm_ttl_s: float, panel_timeout_s: float,
+        bot_clock: Clock | None = None,
     ) -> None:
         self._panel = panel
-        self._clock = clock
+        self._clock = bot_clock or clock  # times shown: the bot's (simulated in sim)
         self._ttl_s = confirm_ttl_s
         self._timeout_s = panel_timeout_s
         self.confirmations = Confirmations(clock, confirm_ttl_s)

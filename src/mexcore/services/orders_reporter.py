@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
+from mexcore.durations import every
 from mexcore.money import CENT, format_decimal, format_step
 from mexcore.ports import Clock, Exchange, Level, Notifier, Store
 from mexcore.quiet import Quiet
@@ -26,7 +27,11 @@ class OrdersReporter:
     name = "orders_reporter"
     quiet: Quiet | None = None  # no promise: ticks every interval
 
-    def __init__(self, exchange: Exchange, store: Store, notifier: Notifier, clock: Clock) -> None:
+    def __init__(
+        self, exchange: Exchange, store: Store, notifier: Notifier, clock: Clock,
+        every_s: int | None = None,
+    ) -> None:
+        self._every_s = every_s
         self._exchange = exchange
         self._store = store
         self._notifier = notifier
@@ -49,15 +54,19 @@ class OrdersReporter:
         fills = [f for f in recent if _key(f) not in seen]
         sent = self._notifier.wants(Level.INFO)  # else neither rendered nor counted
         if sent:
-            await self._notifier.send("orders", orders_report(orders, fills), Level.INFO)
+            await self._notifier.send("orders", orders_report(orders, fills, self._every_s),
+                                      Level.INFO)
         self._store.set_state(CURSOR_KEY, str(now))
         self._store.set_state(SEEN_KEY, json.dumps(sorted(_key(f) for f in recent)))
         return int(sent)
 
 
-def orders_report(orders: Sequence[Order], fills: Sequence[Fill]) -> str:
-    """Render the open orders and recent fills as plain text."""
-    lines = [f"Open orders: {len(orders)}"]
+def orders_report(
+    orders: Sequence[Order], fills: Sequence[Fill], every_s: int | None = None
+) -> str:
+    """Render the open orders and recent fills as plain text (and how often they come)."""
+    reported = "" if every_s is None else f" (reported {every(every_s)})"
+    lines = [f"Open orders: {len(orders)}{reported}"]
     lines += [_order_line(o) for o in orders[:MAX_LINES]]
     lines.append(f"Fills since the last report: {len(fills)}")
     lines += [_fill_line(f) for f in fills[-MAX_LINES:]]

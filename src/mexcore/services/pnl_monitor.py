@@ -6,6 +6,7 @@ import logging
 from decimal import Decimal
 
 from mexcore.allocation import redistribute
+from mexcore.durations import every
 from mexcore.lots import BelowMinimum
 from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.policies import PnlMonitorPolicy
@@ -117,15 +118,20 @@ class PnlMonitor:
             return 0  # due, but nobody would receive it: neither rendered nor counted
         view = await MarketView.load(self._deps.exchange)
         positions = {s: self._taker.position(s, view) for s in self.policy.symbols}
-        await self._deps.notifier.send("pnl.summary", pnl_summary(view, positions), Level.INFO)
+        text = pnl_summary(view, positions, self.policy.summary_interval_s)
+        await self._deps.notifier.send("pnl.summary", text, Level.INFO)
         return 1
 
 
-def pnl_summary(view: MarketView, positions: dict[str, Position | None]) -> str:
-    """Render BTC/ETH value, the whole portfolio's value and PnL per asset."""
+def pnl_summary(
+    view: MarketView, positions: dict[str, Position | None], every_s: int | None = None
+) -> str:
+    """Render BTC/ETH value, the whole portfolio's value and PnL per asset (and how often)."""
     values = view.values_usdt()
     core = sum((values.get(a, ZERO) for a in ("BTC", "ETH")), ZERO)
-    lines = [f"BTC/ETH value {_usd(core)} USDT; portfolio {_usd(sum(values.values(), ZERO))} "
+    heading = "" if every_s is None else f"PnL summary, {every(every_s)}: "
+    total = sum(values.values(), ZERO)
+    lines = [f"{heading}BTC/ETH value {_usd(core)} USDT; portfolio {_usd(total)} "
              f"USDT (stablecoins {_usd(values.get('USDT', ZERO) + values.get('USDC', ZERO))})"]
     for symbol, position in positions.items():
         price = view.price(symbol)

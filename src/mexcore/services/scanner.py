@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from mexcore.antihype import check_buy
+from mexcore.durations import every
 from mexcore.errors import MexbotError
 from mexcore.lots import BelowMinimum
 from mexcore.money import CENT, format_decimal, format_step
@@ -115,7 +116,9 @@ class MarketScanner:
     async def _maybe_report(self, lists: ScanLists, scanned: int, cycle: int) -> int:
         if cycle % self.policy.report_every_cycles != 0 or not self._notifier.wants(Level.INFO):
             return 0  # a report nobody would receive is neither rendered nor counted
-        await self._notifier.send("scanner.report", scan_report(lists, scanned), Level.INFO)
+        every_s = self.policy.interval_s * self.policy.report_every_cycles
+        text = scan_report(lists, scanned, every_s)
+        await self._notifier.send("scanner.report", text, Level.INFO)
         return 1
 
     async def _auto_buy(self, opportunities: Sequence[PairScore]) -> int:
@@ -154,9 +157,11 @@ class MarketScanner:
         return order
 
 
-def scan_report(lists: ScanLists, scanned: int) -> str:
-    """Render the scan lists as plain text."""
-    lines = [f"Scan of {scanned} USDT pairs: {len(lists.buy_opportunities)} opportunities, "
+def scan_report(lists: ScanLists, scanned: int, every_s: int | None = None) -> str:
+    """Render the scan lists as plain text (and how often the report comes)."""
+    reported = "" if every_s is None else f", reported {every(every_s)}"
+    found = len(lists.buy_opportunities)
+    lines = [f"Scan of {scanned} USDT pairs{reported}: {found} opportunities, "
              f"{len(lists.neutral)} neutral, {len(lists.blocked)} blocked"]
     for pair in lists.buy_opportunities[:10]:
         lines.append(f"  {pair.symbol} score {pair.score}: {'; '.join(pair.reasons)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,3 +88,19 @@ async def test_chart_and_a_confirmed_sale_work_in_the_running_sim(
                             timeout_s=20)
 
     assert await asyncio.wait_for(run, timeout=60) == 0
+
+
+async def test_status_in_the_sim_shows_times_relative_to_the_simulated_clock(
+    server: FakeTelegramServer, sim_args: argparse.Namespace
+) -> None:
+    run = asyncio.create_task(sim_command(sim_args))
+    await server.wait_for("deleteWebhook", timeout_s=20)
+    await server.wait_until(lambda: "pnl.summary" in _texts(server), timeout_s=30)
+    server.send_text(CHAT, "/status")
+    await server.wait_until(lambda: "last tick" in _texts(server), timeout_s=30)
+    await asyncio.wait_for(run, timeout=60)
+
+    ticks = re.findall(r"last tick (\d+) (s|min|h) ago \((\d\d):", _texts(server))
+    assert ticks
+    for size, unit, _ in ticks:  # the simulated clock's minutes, not years of wall time
+        assert unit != "h" or int(size) < 24, ticks

@@ -45,6 +45,7 @@ async def test_the_pnl_summary_shows_money_in_cents_and_the_average_cost_to_the_
     await _monitor(w, profit_threshold=D(1000)).tick()
 
     [summary] = w.texts("pnl.summary")
-    assert summary.startswith("BTC/ETH value 90.00 USDT; portfolio 140.00 USDT "
+    assert summary.startswith("PnL summary, every 10 min: BTC/ETH value 90.00 USDT; "
+                              "portfolio 140.00 USDT "
                               "(stablecoins 50.00)")
     assert "BTC: qty 0.003, avg cost 29000.01, realised 0.00, unrealised 3.00 USDC" in summary

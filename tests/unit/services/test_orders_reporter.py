@@ -38,6 +38,15 @@ async def test_report_lists_the_open_orders_and_the_journaled_fills() -> None:
     assert lines[3].startswith("  BUY BTCUSDC 0.002 @ 29500 = 59")
 
 
+async def test_the_report_says_how_often_it_comes() -> None:
+    w = world(flat_closes(("BTCUSDC", "USDCUSDT")))
+
+    await OrdersReporter(w.exchange, w.store, w.notifier, w.clock, every_s=1800).tick()
+
+    [report] = w.texts("orders")
+    assert report.splitlines()[0] == "Open orders: 0 (reported every 30 min)"
+
+
 async def test_each_fill_is_reported_once_even_when_journaled_after_a_later_report() -> None:
     w = world(flat_closes(("BTCUSDC", "USDCUSDT")))
     reporter = _reporter(w)

@@ -143,7 +143,9 @@ async def test_pnl_monitor_summary_goes_out_at_most_every_600_seconds() -> None:
 
     assert sent == [1, 1, 1, 2, 2, 3]
     summary = w.texts("pnl.summary")[0]
-    assert summary.startswith("BTC/ETH value 30.00 USDT; portfolio 80.00 USDT (stablecoins 50.00)")
+    assert summary.startswith(
+        "PnL summary, every 10 min: BTC/ETH value 30.00 USDT; portfolio 80.00 USDT "
+        "(stablecoins 50.00)")
     assert "BTC: qty 0.001, avg cost 30000.00, realised 0.00, unrealised 0.00 USDC" in summary
 
 

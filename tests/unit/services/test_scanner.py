@@ -113,7 +113,8 @@ async def test_scanner_reports_every_second_cycle() -> None:
         w.at(minute * 600)
 
     assert sent == [0, 1, 1, 2, 2, 3]
-    assert w.texts("scanner.report")[0].startswith("Scan of 2 USDT pairs: 1 opportunities")
+    assert w.texts("scanner.report")[0].startswith(
+        "Scan of 2 USDT pairs, reported every 20 min: 1 opportunities")
 
 
 async def test_scanner_report_interval_follows_the_configuration() -> None:
@@ -123,7 +124,8 @@ async def test_scanner_report_interval_follows_the_configuration() -> None:
     for _ in range(3):
         await scanner.tick()
 
-    assert len(w.texts("scanner.report")) == 1
+    [report] = w.texts("scanner.report")
+    assert report.startswith("Scan of 2 USDT pairs, reported every 30 min:")
 
 
 async def test_scanner_universe_drops_illiquid_non_api_leveraged_stable_excluded_pairs() -> None:
