@@ -32,6 +32,7 @@ from runners.backtest_report import BacktestReport, build_report
 from runners.logs import simulated_log_time
 from runners.loop import ServiceFailed
 from runners.periods import backtest_period, positive_days, traded_symbols, warn_ignored
+from runners.plugins import check_factories
 from runners.settings import read_toml
 from runners.sim import DAY_MS, WARM_UP_MS, SimOptions, SimRun, run_sim
 from runners.sim_console import SimConsole
@@ -199,6 +200,7 @@ def _time_option(name: str, text: str | None, *, end_of_day: bool = False) -> in
 def backtest_command(args: argparse.Namespace) -> int:
     """Run `mexbot backtest`: print the report and write its files; return the exit code."""
     config = load_config(read_toml(args.config))
+    check_factories(config.services)
     try:
         options = backtest_options(config, args)
         data, end = load_backtest_data(options, traded_symbols(config))

@@ -38,6 +38,13 @@ def resolve_factory(key: str, text: str) -> Factory:
     return cast(Factory, found)
 
 
+def check_factories(specs: Sequence[ServiceSpec]) -> None:
+    """Import every enabled factory now, so a bad one stops the start before any work."""
+    for i, spec in enumerate(specs):
+        if spec.enabled:
+            resolve_factory(f"services[{i}].factory", spec.factory)
+
+
 def make_service(where: str, spec: ServiceSpec, deps: ServiceDeps) -> Service:
     """Call the spec's factory with `deps` and a copy of its options; check what it returns."""
     factory = resolve_factory(f"{where}.factory", spec.factory)
