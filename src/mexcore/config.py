@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import operator
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import PurePath
@@ -18,6 +19,7 @@ from typing import Any
 import attrs
 
 from mexcore.config_rules import Boolean, Integer, Number, Symbols, Table, Text
+from mexcore.config_services import load_services
 from mexcore.errors import ConfigError
 from mexcore.money import format_decimal
 from mexcore.policies import (
@@ -152,10 +154,10 @@ def load_config(raw: Mapping[str, Any], folder: str | None = None) -> BotConfig:
 
     `folder` is the configuration file's folder: a relative `state_dir` is taken from there.
     """
-    known = [*SCHEMA[""], *SECTIONS]
+    known = [*SCHEMA[""], *SECTIONS, "services"]
     top: dict[str, Any] = {}
     for key, value in raw.items():
-        if key in SECTIONS:
+        if key in SECTIONS or key == "services":
             continue
         if key not in SCHEMA[""]:
             raise _unknown(str(key), known, "section" if isinstance(value, Mapping) else "key")
@@ -163,7 +165,8 @@ def load_config(raw: Mapping[str, Any], folder: str | None = None) -> BotConfig:
     if "state_dir" in top:
         top["state_dir"] = _state_dir(top["state_dir"], top.get("mode", "sim"), folder)
     sections = {n: cls(**_section(n, raw.get(n, {}))) for n, cls in SECTIONS.items()}
-    config = BotConfig(**top, **sections)
+    services = load_services(raw.get("services", []))
+    config = BotConfig(**top, **sections, services=services)
     check_relations(config)
     return config
 
@@ -199,7 +202,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if attrs.has(type(value)):
-        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))
+                if getattr(value, f.name) is not None}  # TOML has no null: unset is absent
     return value
 
 
@@ -238,9 +242,24 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}"
+                                for k, v in value.items()) + " }"
+    return _toml_string(str(value))
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+            "\r": "\\r"}
+
+
+def _toml_string(text: str) -> str:
+    """Quote `text` as a TOML basic string: control characters escaped, never raw."""
+    out = (_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if c < " " or c == "\x7f" else c) for c in text)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_key(key: Any) -> str:
+    return str(key) if _BARE_KEY.fullmatch(str(key)) else _toml_string(str(key))
 
 
 def to_toml(mapping: Mapping[str, Any]) -> str:

@@ -151,6 +151,22 @@ class SimPolicy:
     seed: int = 1
 
 
+@attrs.frozen
+class ServiceSpec:
+    """One `[[services]]` table: a service of your own, made by `factory(deps, options)`.
+
+    `factory` is `"package.module:attribute"`; `name` (None: the service's own) attributes its
+    orders; `options` is its `[services.options]` table, the raw TOML values (ints, Decimals,
+    strings, booleans, lists and tables).
+    """
+
+    factory: str
+    interval_s: int = 60
+    name: str | None = None
+    enabled: bool = True
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+
 STATE_ROOT = "./mexbot-state"
 
 
@@ -180,3 +196,4 @@ class BotConfig:
     orders_reporter: OrdersReporterPolicy = attrs.field(factory=OrdersReporterPolicy)
     antihype: AntiHypePolicy = attrs.field(factory=AntiHypePolicy)
     sim: SimPolicy = attrs.field(factory=SimPolicy)
+    services: tuple[ServiceSpec, ...] = ()

@@ -3,7 +3,8 @@
 Implementations: `Exchange` — adapters.mexc.MexcExchange, adapters.fake.FakeExchange;
 `Notifier` — adapters.telegram.TelegramNotifier, adapters.fake.RecordingNotifier,
 adapters.fake.ConsoleNotifier; `Clock` — adapters.fake.FakeClock, adapters.fake.SystemClock;
-`Store` — adapters.sqlite.SqliteStore, adapters.fake.InMemoryStore.
+`Store` — adapters.sqlite.SqliteStore, adapters.fake.InMemoryStore. `Service` — what a runner
+loop drives: the built-in services of `mexcore.services` and any strategy of your own.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from mexcore.values import (
     SymbolRules,
     Ticker24h,
 )
+
+__all__ = ["Clock", "Exchange", "Level", "Notifier", "Service", "Store"]
 
 
 class Exchange(Protocol):
@@ -63,6 +66,22 @@ class Exchange(Protocol):
     async def trade_fees(self, symbol: str) -> Fees: ...
 
     async def server_time_ms(self) -> int: ...
+
+
+class Service(Protocol):
+    """What a runner loop drives: one service with a name and a tick.
+
+    `name` attributes the service's orders, fills, fees and PnL (pass it to `MarketOrders`).
+    A service may also set a `quiet` attribute after each tick (a `mexcore.quiet.Quiet`, or
+    None): its promise of when a next tick could act, which simulations use to skip ticks.
+    Without one, the service is ticked at every interval.
+    """
+
+    name: str
+
+    async def tick(self) -> int:
+        """Do one cycle of work; return the number of actions taken (orders, sales, reports)."""
+        ...
 
 
 class Level(StrEnum):

@@ -30,7 +30,9 @@ from runners.backtest_charts import write_charts
 from runners.backtest_output import render_report, report_json
 from runners.backtest_report import BacktestReport, build_report
 from runners.logs import simulated_log_time
+from runners.loop import ServiceFailed
 from runners.periods import backtest_period, positive_days, traded_symbols, warn_ignored
+from runners.plugins import check_factories
 from runners.settings import read_toml
 from runners.sim import DAY_MS, WARM_UP_MS, SimOptions, SimRun, run_sim
 from runners.sim_console import SimConsole
@@ -52,6 +54,7 @@ class BacktestOptions:
     progress: bool = True
     every_tick: bool = False  # tick quiet runners too (slower, same trades)
     verify_quiet: bool = False  # run the ticks quiet runners skip, failing if one acts
+    strict: bool = False  # a failing tick ends the backtest (ServiceFailed), not a log line
 
 
 @attrs.frozen
@@ -118,7 +121,7 @@ async def run_backtest(
     days = (Decimal(max(0, end - start)) + Decimal("0.5")) / DAY_MS  # int(days × DAY) = span
     sim_options = SimOptions(days=days, seed=options.seed, progress=options.progress,
                              skip_quiet=not options.every_tick,
-                             verify_quiet=options.verify_quiet)
+                             verify_quiet=options.verify_quiet, strict=options.strict)
     store, clock = InMemoryStore(), FakeClock()
     notifier = SimConsole(clock.now_ms, sys.stderr, quiet=True)  # only errors, on stderr
     with simulated_log_time(clock.now_ms):
@@ -164,6 +167,9 @@ def add_backtest_parser(subparsers: Any) -> None:
                              "nothing can happen yet (slower; the same trades)")
     parser.add_argument("--verify-quiet", action="store_true",
                         help="run the ticks that would be skipped and fail if one acts")
+    parser.add_argument("--strict", action="store_true",
+                        help="stop at the first tick that raises (exit 1, naming the service) "
+                             "instead of logging it and going on")
 
 
 def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOptions:
@@ -178,6 +184,7 @@ def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOpt
         synthetic=args.synthetic,
         every_tick=args.every_tick,
         verify_quiet=args.verify_quiet,
+        strict=args.strict,
     )
 
 
@@ -193,6 +200,7 @@ def _time_option(name: str, text: str | None, *, end_of_day: bool = False) -> in
 def backtest_command(args: argparse.Namespace) -> int:
     """Run `mexbot backtest`: print the report and write its files; return the exit code."""
     config = load_config(read_toml(args.config))
+    check_factories(config.services)
     try:
         options = backtest_options(config, args)
         data, end = load_backtest_data(options, traded_symbols(config))
@@ -202,7 +210,11 @@ def backtest_command(args: argparse.Namespace) -> int:
     where = options.data or "bundled data"
     print(f"mexbot backtest on {where}, seed {options.seed}", file=sys.stderr)
     warn_ignored(data, where)
-    backtest = asyncio.run(run_backtest(config, options, (data.market, end)))
+    try:
+        backtest = asyncio.run(run_backtest(config, options, (data.market, end)))
+    except ServiceFailed as e:
+        print(f"mexbot: error: {e}", file=sys.stderr)
+        return 1
     paths = write_outputs(backtest, args.out, charts=not args.no_charts, markets=data.describe())
     print(render_report(backtest.report, data.describe()))
     days = (backtest.run.end_ms - backtest.run.start_ms) / DAY_MS

@@ -1,10 +1,15 @@
-"""Assemble the bot: every enabled service of SPEC §1, each in its own runner loop."""
+"""Assemble the bot: every enabled service of SPEC §1, each in its own runner loop.
+
+Beside them (or alone, with `enabled = false` on the built-ins) run the `[[services]]` of
+the configuration and, from Python, the `extra` services given to `build_loops`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from mexcore.policies import BotConfig
+from mexcore.ports import Service
 from mexcore.services.alts_monitor import AltsMonitor
 from mexcore.services.balance_monitor import BalanceMonitor
 from mexcore.services.balancer_5050 import Balancer5050
@@ -15,7 +20,8 @@ from mexcore.services.portfolio_rebalance import PortfolioRebalancer
 from mexcore.services.scanner import MarketScanner
 from mexcore.services.snapshots import PortfolioSnapshots
 from mexcore.state import RunnerStatuses
-from runners.loop import RunnerLoop, Service, TickReport
+from runners.loop import RunnerLoop, TickReport
+from runners.plugins import check_unique, user_services
 
 SNAPSHOT_INTERVAL_S = 900
 
@@ -48,8 +54,26 @@ def build_services(config: BotConfig, deps: ServiceDeps) -> list[tuple[Service, 
     return [*services, (PortfolioSnapshots(deps), SNAPSHOT_INTERVAL_S)]
 
 
-def build_loops(config: BotConfig, deps: ServiceDeps) -> list[RunnerLoop]:
-    """Wrap every enabled service in a crash-only loop that records its status in the Store."""
+def all_services(
+    config: BotConfig, deps: ServiceDeps, extra: Sequence[tuple[Service, float]] = ()
+) -> list[tuple[Service, float]]:
+    """Return the built-ins, then the `[[services]]` tables, then `extra`; names unique."""
+    built_in = [("services", s, i) for s, i in build_services(config, deps)]
+    extras = [("extra", s, i) for s, i in extra]
+    named = [*built_in, *user_services(config.services, deps), *extras]
+    check_unique([(where, service) for where, service, _ in named])
+    return [(service, interval) for _, service, interval in named]
+
+
+def build_loops(
+    config: BotConfig, deps: ServiceDeps, extra: Sequence[tuple[Service, float]] = (),
+    strict: bool = False,
+) -> list[RunnerLoop]:
+    """Wrap every service in a loop that records its status in the Store.
+
+    `extra`: services of your own with their intervals in seconds. A loop is crash-only (a
+    failed tick is a log line and a notice) unless `strict`: then it raises `ServiceFailed`.
+    """
     statuses = RunnerStatuses(deps.store)
 
     def record(report: TickReport) -> None:
@@ -59,5 +83,5 @@ def build_loops(config: BotConfig, deps: ServiceDeps) -> list[RunnerLoop]:
             statuses.tick_failed(report.runner, report.finished_ms, report.next_ms, report.error)
 
     return [RunnerLoop(service, interval, deps.clock, deps.notifier, record,
-                       follow_up=deps.executor.follow_up)
-            for service, interval in build_services(config, deps)]
+                       follow_up=deps.executor.follow_up, strict=strict)
+            for service, interval in all_services(config, deps, extra)]

@@ -1,7 +1,9 @@
 """The one dependency-injector container: configuration in, a wired bot out.
 
 The mode selector is the only place where sim, paper and live differ. Tests override any
-provider (`container.exchange.override(providers.Object(fake))`).
+provider (`container.exchange.override(providers.Object(fake))`); services of your own go in
+`container.extra_services.override(providers.Callable(make_mine, container.deps))`, where
+`make_mine(deps)` returns a list of `(service, interval_s)`.
 """
 
 from __future__ import annotations
@@ -134,7 +136,8 @@ class Container(containers.DeclarativeContainer):
     notifier = providers.Singleton(notifier, secrets, bot_config)
     deps = providers.Singleton(ServiceDeps.build, market, store, notifier, clock,
                                config.mexc.unknown_order_grace_s)
-    loops = providers.Singleton(build_loops, bot_config, deps)
+    extra_services = providers.Object(())  # [(service, interval_s)] of your own, beside the rest
+    loops = providers.Singleton(build_loops, bot_config, deps, extra=extra_services)
 
 
 def make_container(config: BotConfig) -> Container:

@@ -5,29 +5,27 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 
 import attrs
 
 from mexcore.errors import RetryLater, TradingPaused
-from mexcore.ports import Clock, Level, Notifier
+from mexcore.ports import Clock, Level, Notifier, Service
 from mexcore.quiet import Quiet
 
 log = logging.getLogger(__name__)
 
 ERROR_NOTICE_EVERY_S = 600
 
+__all__ = ["RunnerLoop", "Service", "ServiceFailed", "TickReport"]
 
-class Service(Protocol):
-    """What a runner drives: one application service with a name and a tick."""
 
-    name: str
-    quiet: Quiet | None
-    """Set by every tick: None, or its promise of when a next tick could act (see Quiet)."""
+class ServiceFailed(Exception):
+    """A strict loop's tick raised: the run stops, naming the service and its error."""
 
-    async def tick(self) -> int:
-        """Do one cycle of work; return the number of actions taken (orders, sales, reports)."""
-        ...
+    def __init__(self, name: str, error: str) -> None:
+        super().__init__(f"service {name} failed: {error}")
+        self.name = name
+        self.error = error
 
 
 @attrs.frozen
@@ -45,7 +43,8 @@ class RunnerLoop:
     """Drive one service every `interval_s`; each tick rebuilds its state from store and exchange.
 
     A failed tick is logged, notified (the same error at most every ten minutes) and the loop
-    goes on at its next cycle, so one runner's failure never stops another. Before each tick,
+    goes on at its next cycle, so one runner's failure never stops another. A `strict` loop
+    (tests, `backtest --strict`) raises `ServiceFailed` instead. Before each tick,
     `follow_up(runner)` looks up the runner's orders of unknown outcome (it returns how many
     stay unresolved; while any do, the tick makes no quiet promise).
     """
@@ -58,8 +57,10 @@ class RunnerLoop:
         notifier: Notifier,
         on_report: Callable[[TickReport], None] = lambda report: None,
         follow_up: Callable[[str], Awaitable[int]] | None = None,
+        strict: bool = False,
     ) -> None:
         self.service = service
+        self.strict = strict
         self.interval_s = interval_s
         self._clock = clock
         self._notifier = notifier
@@ -84,12 +85,14 @@ class RunnerLoop:
         try:
             unresolved = 0 if self._follow_up is None else await self._follow_up(self.name)
             actions = await self.service.tick()
-            quiet = None if unresolved else self.service.quiet
+            quiet = None if unresolved else getattr(self.service, "quiet", None)
         except TradingPaused as e:
             error = None
             log.info("%s: %s", self.name, e)
         except Exception as e:  # crash-only: a tick's failure must not end the loop
             error = f"{type(e).__name__}: {e}"
+            if self.strict:
+                raise ServiceFailed(self.name, error) from e
             self.errors += 1
             await self._notify_error(e, error, started)
         self.actions += actions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +17,7 @@ from adapters.fake.sources import RunData, load_run_data
 from adapters.sqlite import SqliteStore
 from mexcore.money import ZERO
 from mexcore.policies import BotConfig
-from mexcore.ports import Notifier, Store
+from mexcore.ports import Notifier, Service, Store
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from runners.benchmark_run import RunWindow, run_benchmarks
@@ -30,6 +30,8 @@ from runners.summary import RunSummary, summarise
 
 Session = Callable[[ServiceDeps, list[RunnerLoop]], AbstractAsyncContextManager[None]]
 """What runs beside the simulated loops (the Telegram bot), given the bot's parts."""
+Extra = Callable[[ServiceDeps], Sequence[tuple[Service, float]]]
+"""Services of your own, made from the run's deps: each with its interval in seconds."""
 
 __all__ = ["DAY_MS", "WARM_UP_MS", "SimOptions", "SimRun", "load_sim_market", "run_sim"]
 
@@ -46,6 +48,7 @@ class SimOptions:
     synthetic: bool = False  # seeded random walks for traded symbols without candles
     skip_quiet: bool = False  # skip the ticks runners promised would do nothing (see Quiet)
     verify_quiet: bool = False  # run the skipped ticks anyway and fail if one acts
+    strict: bool = False  # a failing tick ends the run (ServiceFailed) instead of a log line
 
 
 @attrs.frozen
@@ -74,11 +77,13 @@ async def run_sim(
     session: Session | None = None,
     clock: FakeClock | None = None,
     stop: Callable[[], bool] | None = None,
+    extra: Extra | None = None,
 ) -> SimRun:
     """Run every enabled runner over the data for `options.days` and summarise.
 
     `clock` lets the caller read the simulated time (it is moved to the period's start);
     when `stop` turns true the run ends early and the summary covers the time simulated.
+    `extra(deps)` gives services of your own to run beside the configured ones.
     """
     market = market or load_sim_market(options, traded_symbols(config)).market
     start, end = sim_period((market.start_ms, market.end_ms), options.days)
@@ -93,7 +98,7 @@ async def run_sim(
     try:
         deps = ServiceDeps.build(exchange, store, notifier, clock)
         start_value = sum((await MarketView.load(exchange)).values_usdt().values(), ZERO)
-        loops = build_loops(config, deps)
+        loops = build_loops(config, deps, extra(deps) if extra else (), strict=options.strict)
         began = time.perf_counter()
         with SimProgress(start, end, options.progress) as progress:
             async with (session or _no_session)(deps, loops):

@@ -20,8 +20,9 @@ from mexcore.config import (
     to_toml,
 )
 from mexcore.config_rules import Boolean, Integer, Number, Symbols, Table, Text
+from mexcore.config_services import SERVICE_RULES
 from mexcore.errors import ConfigError
-from mexcore.policies import BotConfig
+from mexcore.policies import BotConfig, ServiceSpec
 
 D = Decimal
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "mexbot.toml"
@@ -62,8 +63,9 @@ def test_example_file_holds_every_key_with_its_default() -> None:
 def test_schema_has_one_rule_for_every_policy_field() -> None:
     for name, cls in SECTIONS.items():
         assert set(SCHEMA[name]) == {f.name for f in attrs.fields(cls)}, name
-    top = {f.name for f in attrs.fields(BotConfig)} - set(SECTIONS)
+    top = {f.name for f in attrs.fields(BotConfig)} - set(SECTIONS) - {"services"}
     assert set(SCHEMA[""]) == top
+    assert set(SERVICE_RULES) == {f.name for f in attrs.fields(ServiceSpec)}
 
 
 def test_numbers_may_be_int_decimal_or_string() -> None:

@@ -9,6 +9,7 @@ from adapters.fake.loader import bundled_data_dir, load_market_data
 from adapters.fake.market import MarketData
 from adapters.fake.notifier import ConsoleNotifier, RecordingNotifier, SentMessage, SentPicture
 from adapters.fake.rules import default_rules, make_rules
+from adapters.fake.store import InMemoryStore
 
 __all__ = [
     "BookModel",
@@ -16,6 +17,7 @@ __all__ = [
     "FakeClock",
     "FakeExchange",
     "Faults",
+    "InMemoryStore",
     "MarketData",
     "MxDeduction",
     "RecordingNotifier",
