@@ -1,4 +1,4 @@
-"""RSI dip: buy a slice of free USDT when RSI(14) on 15m candles dips; sell at a profit."""
+"""RSI dip: buy a slice of free USDT (over a reserve) when RSI(14) on 15m candles dips."""
 
 from decimal import Decimal
 from typing import Any
@@ -18,9 +18,9 @@ class RsiDip:
     """Each tick: sell all at `take_profit` over the average cost, else buy when RSI < `below`."""
 
     def __init__(self, deps: ServiceDeps, symbol: str, slice_: Decimal, below: Decimal,
-                 take_profit: Decimal) -> None:
+                 take_profit: Decimal, reserve: Decimal) -> None:
         self.name = "rsi_dip"
-        self.deps, self.symbol = deps, symbol
+        self.deps, self.symbol, self.reserve = deps, symbol, reserve  # reserve: never spent
         self.slice, self.below, self.take_profit = slice_, below, take_profit
         self.fills = FillSync(deps.exchange, deps.store)
         self.positions = JournalPositions(deps.store)
@@ -43,7 +43,9 @@ class RsiDip:
             rsi = snapshot(candles).rsi
             if rsi is None or rsi >= self.below:
                 return 0
-            spend = view.free(rules.quote) * self.slice
+            spend = (view.free(rules.quote) - self.reserve) * self.slice
+            if spend <= 0:
+                return 0
             return int(went_through(await orders.buy(view, self.symbol, spend, f"RSI {rsi}")))
 
 
@@ -51,4 +53,5 @@ def make(deps: ServiceDeps, options: dict[str, Any]) -> RsiDip:
     """Build the service from its `[services.options]` table (decimals arrive as text)."""
     return RsiDip(deps, str(options.get("symbol", "SOLUSDT")),
                   Decimal(options.get("slice", "0.2")), Decimal(options.get("below", 30)),
-                  Decimal(options.get("take_profit", "0.02")))
+                  Decimal(options.get("take_profit", "0.02")),
+                  Decimal(options.get("reserve", 20)))

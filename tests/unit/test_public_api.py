@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "docs" / "library.md"
 STRATEGY = ROOT / "examples" / "rsi_dip" / "strategy.py"
-PUBLIC = ("mexcore", "mexcore.ports", "adapters.fake", "runners")
+PROPERTIES = ROOT / "examples" / "rsi_dip" / "test_rsi_dip.py"
+PUBLIC = ("mexcore", "mexcore.ports", "adapters.fake", "adapters.fake.testing", "runners")
 MODULE_HEADING = re.compile(r"^### `([\w.]+)`\s*$")
 NAME = re.compile(r"`(\w+)`")
 
@@ -106,5 +107,8 @@ def test_the_readme_links_the_library_page_under_use_it_as_a_library() -> None:
     assert "docs/library.md" in section
 
 
-def test_the_property_test_section_is_there_for_the_test_kit() -> None:
-    assert "\n## Property-test it\n" in LIBRARY.read_text(encoding="utf-8")
+def test_the_library_page_shows_the_example_property_test_as_it_is() -> None:
+    page = LIBRARY.read_text(encoding="utf-8")
+    section = page.split("\n## Property-test it\n", 1)[1].split("\n## ", 1)[0]
+
+    assert f"```python\n{PROPERTIES.read_text(encoding='utf-8')}```" in section

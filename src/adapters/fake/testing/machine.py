@@ -30,13 +30,12 @@ from adapters.fake.testing import invariants as check
 from adapters.fake.testing.chains import TRANSIENT, UnresolvedWatch
 from adapters.fake.testing.markets import bundled_market
 from adapters.fake.testing.world import FakeWorld, default_start_ms, make_world
-from mexcore.ports import Store
+from mexcore.ports import Service, Store
 from mexcore.services.deps import ServiceDeps
 from mexcore.state import PauseFlags
 from mexcore.values import SymbolRules
 from runners import loop as _loop
 
-Service = _loop.Service  # the runner's Service protocol (its home may move to mexcore.ports)
 RunnerLoop = _loop.RunnerLoop
 HOUR_MS = 3_600_000
 #: The default hostility: probabilities per call (see adapters.fake.faults.Faults).
