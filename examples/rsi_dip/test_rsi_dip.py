@@ -1,18 +1,20 @@
 """Property tests of the RSI-dip strategy on the fake exchange, with its faults on."""
 
 from decimal import Decimal
+from typing import ClassVar
+
+from rsi_dip.strategy import make
 
 from adapters.fake.testing import MACHINE_SETTINGS, ServicesMachine
-from rsi_dip.strategy import make
 
 OPTIONS = {"symbol": "SOLUSDT", "below": 45, "reserve": "20"}  # 45: it buys often here
 
 
 class RsiDipMachine(ServicesMachine):
     SYMBOLS = ("SOLUSDT", "USDCUSDT")
-    DEPOSITS = {"USDT": "300"}
+    DEPOSITS: ClassVar = {"USDT": "300"}
     START_ASSETS = ("USDT",)
-    RESERVES = {"rsi_dip": Decimal(20)}  # the free USDT each buy must leave
+    RESERVES: ClassVar = {"rsi_dip": Decimal(20)}  # the free USDT each buy must leave
     RESERVE_QUOTE = "USDT"
 
     def make_services(self, deps):
