@@ -11,17 +11,19 @@ USDC top-up, worked: need 30, have 12 USDC, USDCUSDT 1.0002, fee 0.05 % → shor
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from decimal import Decimal
+from collections.abc import Collection, Mapping, Sequence
+from decimal import ROUND_DOWN, Decimal
 
 import attrs
 
 from mexcore.allocation import Action5050, Decision5050, decide_5050
 from mexcore.lots import BelowMinimum, ceil_to_step, round_quote, size_market_buy
-from mexcore.money import ZERO
+from mexcore.money import ONE, ZERO
 from mexcore.planning import Skip, safe_amount
 from mexcore.policies import Balancer5050Policy
 from mexcore.values import SymbolRules, money
+
+SHARE_STEP = Decimal("1E-8")  # a split's parts: MEXC's finest quote precision
 
 
 @attrs.frozen
@@ -86,6 +88,17 @@ def _untradeable(symbols: Collection[str], tradeable: Collection[str]) -> list[t
     return [(s, "not listed or not tradeable by API") for s in symbols if s not in tradeable]
 
 
+def split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split `amount` in proportion to `weights`; the parts sum to exactly `amount`.
+
+    Each part but the last is rounded down to `SHARE_STEP`, the last takes the rest: 97.19 in
+    thirds → 32.39666666, 32.39666666, 32.39666668 (not three 32.3966…67 that sum to more).
+    """
+    total = sum(weights, ZERO)
+    parts = [(amount * w / total).quantize(SHARE_STEP, rounding=ROUND_DOWN) for w in weights[:-1]]
+    return [*parts, amount - sum(parts, ZERO)]
+
+
 def btceth_legs(
     amount: Decimal, policy: Balancer5050Policy, tradeable: Collection[str]
 ) -> tuple[list[Leg], list[tuple[str, str]]]:
@@ -97,7 +110,8 @@ def btceth_legs(
     weight = sum(targets.values(), ZERO)
     if weight <= ZERO:
         return [], skipped
-    legs = [Leg(s, amount * t / weight) for s, t in targets.items()]
+    legs = [Leg(s, part) for s, part in zip(targets, split(amount, list(targets.values())),
+                                             strict=True)]
     if any(leg.quote_amount < policy.min_per_asset for leg in legs):
         top = max(targets, key=lambda s: targets[s])
         note = f"amount too small to split; all to {top}"
@@ -120,7 +134,8 @@ def alt_legs(
     if count <= 0:
         return [], skipped
     note = "amount too small for every alt"
-    legs = [Leg(s, amount / count) for s in open_[:count]]
+    legs = [Leg(s, part) for s, part in zip(open_[:count], split(amount, [ONE] * count),
+                                             strict=True)]
     return legs, [*skipped, *((s, note) for s in open_[count:])]
 
 
