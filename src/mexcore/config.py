@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from mexcore.config_rules import Boolean, Integer, Number, Symbols, Table, Text
+from mexcore.config_rules import Boolean, Integer, Listen, Number, Symbols, Table, Text
 from mexcore.errors import ConfigError
 from mexcore.money import format_decimal
 from mexcore.policies import (
@@ -33,6 +33,7 @@ from mexcore.policies import (
     ScannerPolicy,
     SimPolicy,
     TelegramPolicy,
+    WebPolicy,
 )
 
 Rule = Callable[[str, Any], Any]
@@ -61,7 +62,7 @@ SECTIONS: dict[str, type] = {
     "balance_monitor": BalanceMonitorPolicy, "pnl_monitor": PnlMonitorPolicy,
     "portfolio_rebalance": PortfolioRebalancePolicy, "alts_monitor": AltsMonitorPolicy,
     "balancer_5050": Balancer5050Policy, "orders_reporter": OrdersReporterPolicy,
-    "antihype": AntiHypePolicy, "sim": SimPolicy,
+    "antihype": AntiHypePolicy, "sim": SimPolicy, "web": WebPolicy,
 }
 RUNNER: dict[str, Rule] = {"enabled": BOOL, "interval_s": POSITIVE}
 
@@ -116,6 +117,7 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         "data": Text(), "start_balances": Table(AMOUNT, assets=True),
         "days": Integer(1, 366), "seed": NON_NEGATIVE,
     },
+    "web": {"enabled": BOOL, "listen": Listen(), "allow_actions": BOOL},
 }
 
 RELATIONS: tuple[tuple[str, str, str], ...] = (

@@ -151,6 +151,13 @@ class SimPolicy:
     seed: int = 1
 
 
+@attrs.frozen
+class WebPolicy:
+    enabled: bool = False
+    listen: str = "127.0.0.1:8080"
+    allow_actions: bool = False
+
+
 STATE_ROOT = "./mexbot-state"
 
 
@@ -180,3 +187,4 @@ class BotConfig:
     orders_reporter: OrdersReporterPolicy = attrs.field(factory=OrdersReporterPolicy)
     antihype: AntiHypePolicy = attrs.field(factory=AntiHypePolicy)
     sim: SimPolicy = attrs.field(factory=SimPolicy)
+    web: WebPolicy = attrs.field(factory=WebPolicy)

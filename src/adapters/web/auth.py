@@ -14,30 +14,13 @@ from collections import OrderedDict
 
 import attrs
 
+from mexcore.config_rules import ListenError, parse_listen
+
 LOOPBACK_NAMES = ("localhost", "::1")
 COOKIE = "mexbot_session"
 MIN_TOKEN_LENGTH = 16
 MAX_SESSIONS = 256
-
-
-class ListenError(ValueError):
-    """A listen address that cannot be used; the message says why."""
-
-
-def parse_listen(text: str, default_host: str = "127.0.0.1") -> tuple[str, int]:
-    """Read `[HOST:]PORT` (IPv6 as `[::1]:8080`) into a host and a port (0: any free port)."""
-    text = text.strip()
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port_text = rest.removeprefix(":") if rest.startswith(":") else "?"
-    elif text.count(":") > 1:
-        raise ListenError(f"{text!r}: write an IPv6 host in brackets, as [::1]:8080")
-    else:
-        host, sep, port_text = text.rpartition(":")
-        host = host if sep else default_host
-    if not host or not port_text.isdigit() or int(port_text) > 65535:
-        raise ListenError(f"{text!r} is not [HOST:]PORT with a port from 0 to 65535")
-    return host, int(port_text)
+__all__ = ["ListenError", "parse_listen"]  # where the CLI and the app read them
 
 
 def is_loopback(host: str) -> bool:
