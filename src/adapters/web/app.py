@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 import attrs
 import jinja2
+from markupsafe import escape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -94,16 +95,26 @@ class Dashboard:
         """Serve a whole page."""
         name = request.path_params.get("page", "overview")
         if name not in PAGES:
-            return self.render(request, "message.html", 404, title="Not found",
-                               message=f"no page {name!r}")
-        return self.render(request, "page.html", page=name, **await self.data(name))
+            return self._message(request, 404, "Not found", f"no page {name!r}")
+        try:
+            values = await self.data(name)
+        except Exception as e:  # the exchange did not answer: say so, the bot goes on
+            return self._message(request, 503, "Not available", self._unread(e))
+        return self.render(request, "page.html", page=name, **values)
 
     async def fragment(self, request: Request) -> Response:
-        """Serve the refreshed part of a page."""
+        """Serve the refreshed part of a page (503 keeps the last one shown, marked stale)."""
         name = request.path_params["page"]
         if name not in PAGES:
             return HTMLResponse("no such fragment", 404)
-        return self.render(request, f"{name}.html", page=name, **await self.data(name))
+        try:
+            values = await self.data(name)
+        except Exception as e:
+            return HTMLResponse(f"<p>{escape(self._unread(e))}</p>", 503)
+        return self.render(request, f"{name}.html", page=name, **values)
+
+    def _unread(self, error: Exception) -> str:
+        return self.scrub(f"could not read the bot: {type(error).__name__}: {error}")
 
     async def confirm(self, request: Request) -> Response:
         """Ask to confirm an action; its form POSTs with the CSRF token."""

@@ -136,3 +136,18 @@ def test_the_value_chart_spans_its_box_from_lowest_to_highest() -> None:
     assert chart["points"] == "0.0,50.0 50.0,0.0 100.0,30.0"
     assert (chart["low"], chart["high"]) == ("100.00", "150.00")
     assert value_chart(snapshots[:1]) is None
+
+
+class _Unreachable(StaticControlPanel):
+    async def portfolio(self) -> PortfolioView:
+        raise ConnectionError("MEXC <503> with key sEcReT-value-123")
+
+
+async def test_a_panel_that_cannot_read_the_exchange_gives_503_not_a_crash() -> None:
+    async with dashboard(_Unreachable(), hide=("sEcReT-value-123",)) as (client, _):
+        page, fragment = await client.get("/"), await client.get("/fragments/overview")
+        runners = await client.get("/runners")
+    assert (page.status_code, fragment.status_code, runners.status_code) == (503, 503, 200)
+    assert "ConnectionError: MEXC &lt;503&gt;" in fragment.text
+    assert "ConnectionError: MEXC &lt;503&gt;" in page.text
+    assert "sEcReT-value-123" not in page.text + fragment.text
