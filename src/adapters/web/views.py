@@ -73,8 +73,14 @@ async def overview(panel: ControlPanel, time: BotTime) -> dict[str, Any]:
             "today": None if today is None else cents(today),
             "realised": cents(pnl.total_realised), "unrealised": cents(pnl.total_unrealised),
             "total_pnl": cents(pnl.total_realised + pnl.total_unrealised),
-            "holdings": holdings, "chart": value_chart(snapshots),
+            "holdings": holdings, "chart": _dated(value_chart(snapshots), time),
             "now": time.text(time.now_ms()), "version": await panel.version()}
+
+
+def _dated(chart: dict[str, Any] | None, time: BotTime) -> dict[str, Any] | None:
+    if chart is not None:
+        chart.update(since=time.text(chart["first"]), until=time.text(chart["last"]))
+    return chart
 
 
 def today_change(snapshots: Sequence[PortfolioSnapshot], now_value: Decimal,
