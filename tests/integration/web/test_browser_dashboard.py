@@ -32,7 +32,7 @@ def _pause(url: str, runner: str) -> None:
 def test_chromium_renders_the_pages_with_values_and_sees_a_paused_runner(tmp_path: Path) -> None:
     chromium()  # skips, naming the package, when it is not installed
     with sim_with_web(tmp_path, ACTIONS_ON) as url:
-        overview = browse(tmp_path, "--dump-dom", url + "/")
+        overview = browse(tmp_path, "--virtual-time-budget=12000", "--dump-dom", url + "/")
         before = browse(tmp_path, "--dump-dom", url + "/runners")
         _pause(url, "scanner")
         after = browse(tmp_path, "--dump-dom", url + "/runners")
@@ -40,6 +40,7 @@ def test_chromium_renders_the_pages_with_values_and_sees_a_paused_runner(tmp_pat
         browse(tmp_path, f"--screenshot={shot}", "--window-size=1280,900", url + "/")
     assert re.search(r'id="total-value">\d+\.\d\d USDT<', overview)
     assert "<polyline" in overview
+    assert re.search(r'data-refreshes="[1-9]', overview)  # the values came again, no reload
     assert "(simulated)" in before
     assert 'class="state running">running' in _row(before, "scanner")
     assert 'class="state paused">paused' in _row(after, "scanner")

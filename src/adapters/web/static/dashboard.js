@@ -13,6 +13,7 @@
       .then(function (html) {
         main.innerHTML = html;
         main.classList.remove("stale");
+        main.dataset.refreshes = String(parseInt(main.dataset.refreshes || "0", 10) + 1);
       })
       .catch(function () { main.classList.add("stale"); });
   }
