@@ -97,3 +97,16 @@ def test_listening_beyond_loopback_needs_a_long_enough_token() -> None:
     assert "MEXBOT_WEB_TOKEN" in token_problem("0.0.0.0", None)
     assert "at least 16" in token_problem("0.0.0.0", "short")
     assert token_problem("0.0.0.0", TOKEN) == ""
+
+
+async def test_requests_without_the_token_cannot_push_a_logged_in_session_out() -> None:
+    async with dashboard(base_url=LAN, token=TOKEN) as (client, _):
+        await client.post("/login", data={"token": TOKEN})
+        logged_in = dict(client.cookies)
+        client.cookies.clear()
+        for _ in range(300):  # more than the sessions kept
+            await client.get("/login")
+            client.cookies.clear()
+        client.cookies.update(logged_in)
+        response = await client.get("/")
+    assert response.status_code == 200
