@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from tests.unit.web.support import TOKEN
 
@@ -49,3 +51,15 @@ def test_mexbot_sim_beyond_loopback_without_a_token_exits_2_in_one_line(
     assert code == 2
     assert err.count("\n") == 1
     assert "MEXBOT_WEB_TOKEN" in err
+
+
+def test_mexbot_sim_on_a_port_in_use_exits_2_naming_the_address(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        code = main(["sim", "--web", f"127.0.0.1:{port}", "--days", "1", "--quiet"])
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
