@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from mexcore.config_rules import Boolean, Integer, Number, Symbols, Table, Text
+from mexcore.config_rules import Boolean, Integer, Listen, Number, Symbols, Table, Text
 from mexcore.config_services import load_services
 from mexcore.errors import ConfigError
 from mexcore.money import format_decimal
@@ -35,6 +35,7 @@ from mexcore.policies import (
     ScannerPolicy,
     SimPolicy,
     TelegramPolicy,
+    WebPolicy,
 )
 
 Rule = Callable[[str, Any], Any]
@@ -63,7 +64,7 @@ SECTIONS: dict[str, type] = {
     "balance_monitor": BalanceMonitorPolicy, "pnl_monitor": PnlMonitorPolicy,
     "portfolio_rebalance": PortfolioRebalancePolicy, "alts_monitor": AltsMonitorPolicy,
     "balancer_5050": Balancer5050Policy, "orders_reporter": OrdersReporterPolicy,
-    "antihype": AntiHypePolicy, "sim": SimPolicy,
+    "antihype": AntiHypePolicy, "sim": SimPolicy, "web": WebPolicy,
 }
 RUNNER: dict[str, Rule] = {"enabled": BOOL, "interval_s": POSITIVE}
 
@@ -118,6 +119,7 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         "data": Text(), "start_balances": Table(AMOUNT, assets=True),
         "days": Integer(1, 366), "seed": NON_NEGATIVE,
     },
+    "web": {"enabled": BOOL, "listen": Listen(), "allow_actions": BOOL},
 }
 
 RELATIONS: tuple[tuple[str, str, str], ...] = (

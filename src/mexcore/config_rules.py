@@ -204,3 +204,39 @@ class Table:
                 raise fail(f"{key}.{name}", "an asset name: uppercase letters and digits", name)
             return name
         return check_symbol(f"{key}.{name}", name)
+
+
+class ListenError(ValueError):
+    """A listen address that is not `[HOST:]PORT`; the message says why."""
+
+
+def parse_listen(text: str, default_host: str = "127.0.0.1") -> tuple[str, int]:
+    """Read `[HOST:]PORT` (IPv6 as `[::1]:8080`) into a host and a port (0: any free port)."""
+    text = text.strip()
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port_text = rest.removeprefix(":") if rest.startswith(":") else "?"
+    elif text.count(":") > 1:
+        raise ListenError(f"{text!r}: write an IPv6 host in brackets, as [::1]:8080")
+    else:
+        host, sep, port_text = text.rpartition(":")
+        host = host if sep else default_host
+    if not host or not port_text.isdigit() or int(port_text) > 65535:
+        raise ListenError(f"{text!r} is not [HOST:]PORT with a port from 0 to 65535")
+    return host, int(port_text)
+
+
+@attrs.frozen
+class Listen:
+    """A `HOST:PORT` to listen on (IPv6 in brackets; port 0 picks a free one)."""
+
+    def describe(self) -> str:
+        """Say the rule in words."""
+        return "HOST:PORT, e.g. 127.0.0.1:8080 (IPv6 as [::1]:8080)"
+
+    def __call__(self, key: str, value: Any) -> str:
+        try:
+            parse_listen(value if isinstance(value, str) and ":" in value else "")
+        except ListenError as e:
+            raise fail(key, self.describe(), value) from e
+        return str(value)

@@ -167,6 +167,15 @@ class ServiceSpec:
     options: Mapping[str, Any] = attrs.field(factory=dict)
 
 
+@attrs.frozen
+class WebPolicy:
+    """The `[web]` section: the local dashboard (read-only unless `allow_actions`)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1:8080"
+    allow_actions: bool = False
+
+
 STATE_ROOT = "./mexbot-state"
 
 
@@ -197,3 +206,4 @@ class BotConfig:
     antihype: AntiHypePolicy = attrs.field(factory=AntiHypePolicy)
     sim: SimPolicy = attrs.field(factory=SimPolicy)
     services: tuple[ServiceSpec, ...] = ()
+    web: WebPolicy = attrs.field(factory=WebPolicy)

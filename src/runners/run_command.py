@@ -25,6 +25,7 @@ from runners.instance_lock import instance_lock
 from runners.logs import LoggedNotifier, configure_logging
 from runners.loop import RunnerLoop
 from runners.settings import secrets_from_env
+from runners.web_link import WebLink, web_link, web_running
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,7 +50,10 @@ async def run_command(args: argparse.Namespace) -> int:
     if config.mode == "sim":  # every sim option at its default, whatever options sim has
         from runners.sim_command import sim_command
 
-        return await sim_command(sim_args_for(args.config))
+        sim_args = sim_args_for(args.config)
+        sim_args.web = getattr(args, "web", None)
+        return await sim_command(sim_args)
+    web = web_link(config, getattr(args, "web", None))
     state_dir = Path(config.state_dir)
     make_state_dir(state_dir)
     refuse_shared_legacy_journal(config)
@@ -59,7 +63,7 @@ async def run_command(args: argparse.Namespace) -> int:
         container.notifier.override(LoggedNotifier(container.notifier()))  # into the log file
         container.store()  # first: a journal of another mode or exchange stops us here
         try:
-            return await _run(config, container)
+            return await _run(config, container, web)
         finally:
             await _close(container)
 
@@ -99,7 +103,7 @@ def refuse_shared_legacy_journal(config: BotConfig) -> None:
             f'state_dir = "{STATE_ROOT}" to keep using it')
 
 
-async def _run(config: BotConfig, container: Container) -> int:
+async def _run(config: BotConfig, container: Container, web: WebLink | None) -> int:
     deps, loops = container.deps(), container.loops()
     print(startup_text(config, loops), file=sys.stderr)
     stop = asyncio.Event()
@@ -108,7 +112,8 @@ async def _run(config: BotConfig, container: Container) -> int:
         await _check_live(container, config)
     reconciler = Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock,
                             grace_s=config.mexc.unknown_order_grace_s)
-    async with _telegram(container, config):
+    async with (_telegram(container, config),
+                web_running(web, deps, loops, config, effective_config_text(config))):
         report = await _unless_stopped(stop, reconciler.reconcile_until_ok(None, retry_s=30))
         if report is None:
             print("mexbot: stopped before reconciliation finished.", file=sys.stderr)

@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from decimal import Decimal
 
 import attrs
@@ -27,6 +27,7 @@ from runners.sim import SimOptions, SimRun, load_sim_market, run_sim
 from runners.sim_console import SimConsole, sim_stamp
 from runners.summary import balances_text, render_summary
 from runners.telegram_link import telegram_notifier, telegram_running
+from runners.web_link import web_link, web_running
 
 
 def sim_options(config: BotConfig, args: argparse.Namespace) -> SimOptions:
@@ -49,6 +50,7 @@ async def sim_command(args: argparse.Namespace) -> int:
     # Skipped ticks leave /status showing a runner's last real tick: not with Telegram on.
     skip = not args.every_tick and not secrets.telegram_bot_token
     options = attrs.evolve(sim_options(config, args), skip_quiet=skip)
+    web = web_link(config, getattr(args, "web", None))
     try:
         data = sim_data(config, options)
     except DataError as e:
@@ -63,9 +65,12 @@ async def sim_command(args: argparse.Namespace) -> int:
           f"start balances {balances_text(config.sim.start_balances)}", file=sys.stderr)
     warn_ignored(data, options.data)
 
-    def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AbstractAsyncContextManager[None]:
-        return telegram_running(notifier, secrets, config, deps, loops,
-                                effective_config_text(config))
+    @asynccontextmanager
+    async def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AsyncIterator[None]:
+        text = effective_config_text(config)
+        async with (telegram_running(notifier, secrets, config, deps, loops, text),
+                    web_running(web, deps, loops, config, text, simulated=True)):
+            yield
 
     with simulated_log_time(clock.now_ms), _interrupts() as interrupted:
         run = await run_sim(config, options, notifier, market=data.market, session=session,

@@ -19,7 +19,7 @@ from mexcore.config import (
     redacted,
     to_toml,
 )
-from mexcore.config_rules import Boolean, Integer, Number, Symbols, Table, Text
+from mexcore.config_rules import Boolean, Integer, Listen, Number, Symbols, Table, Text
 from mexcore.config_services import SERVICE_RULES
 from mexcore.errors import ConfigError
 from mexcore.policies import BotConfig, ServiceSpec
@@ -230,6 +230,8 @@ def valid_value(rule: Any) -> st.SearchStrategy[Any]:
         return _text(rule)
     if isinstance(rule, Symbols):
         return st.lists(st.sampled_from(SYMBOLS), unique=True, max_size=4)
+    if isinstance(rule, Listen):
+        return st.sampled_from(["127.0.0.1:8080", "0.0.0.0:0", "[::1]:65535", "localhost:80"])
     assert isinstance(rule, Table)
     if rule.weights:
         return _weights()
@@ -250,6 +252,8 @@ def invalid_value(rule: Any) -> st.SearchStrategy[Any]:
         return st.sampled_from(["", 7, "   ", "nope://x" if rule.prefixes else ""])
     if isinstance(rule, Symbols):
         return st.sampled_from([["btcusdc"], ["BTC-USDT"], "BTCUSDC", ["USDC"]])
+    if isinstance(rule, Listen):
+        return st.sampled_from(["8080", "host:port", "::1:80", "1.2.3.4:70000", 8080, ""])
     assert isinstance(rule, Table)
     return st.sampled_from([{"bad key": "1"}, ["BTCUSDC"], {"BTCUSDC": 0.5}])
 
