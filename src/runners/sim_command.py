@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from decimal import Decimal
 
 import attrs
@@ -21,6 +21,7 @@ from mexcore.services.deps import ServiceDeps
 from runners.cli import effective_config_text, load_bot_config
 from runners.logs import simulated_log_time
 from runners.loop import RunnerLoop
+from runners.metrics_link import metrics_running
 from runners.periods import sim_period, traded_symbols, warn_ignored
 from runners.settings import secrets_from_env
 from runners.sim import SimOptions, SimRun, load_sim_market, run_sim
@@ -46,8 +47,9 @@ async def sim_command(args: argparse.Namespace) -> int:
     config = load_bot_config(args.config)
     config = attrs.evolve(config, mode="sim")
     secrets = secrets_from_env()
-    # Skipped ticks leave /status showing a runner's last real tick: not with Telegram on.
-    skip = not args.every_tick and not secrets.telegram_bot_token
+    metrics = getattr(args, "metrics", None)
+    # Skipped ticks leave /status (and /healthz) showing a runner's last real tick: not then.
+    skip = not args.every_tick and not secrets.telegram_bot_token and metrics is None
     options = attrs.evolve(sim_options(config, args), skip_quiet=skip)
     try:
         data = sim_data(config, options)
@@ -61,9 +63,12 @@ async def sim_command(args: argparse.Namespace) -> int:
           f"start balances {balances_text(config.sim.start_balances)}", file=sys.stderr)
     warn_ignored(data, options.data)
 
-    def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AbstractAsyncContextManager[None]:
-        return telegram_running(notifier, secrets, config, deps, loops,
-                                effective_config_text(config))
+    @asynccontextmanager
+    async def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AsyncIterator[None]:
+        async with (metrics_running(metrics, deps, loops, config),
+                    telegram_running(notifier, secrets, config, deps, loops,
+                                     effective_config_text(config))):
+            yield
 
     with simulated_log_time(clock.now_ms), _interrupts() as interrupted:
         run = await run_sim(config, options, notifier, market=data.market, session=session,
