@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -133,3 +134,14 @@ async def test_healthz_is_ok_after_the_run_and_names_a_runner_that_stops_ticking
     assert stale.json()["stale"] == ["balance_monitor"]
     scanner = next(r for r in stale.json()["runners"] if r["name"] == "scanner")
     assert scanner["paused"] is True
+
+
+def test_the_grafana_dashboard_queries_only_documented_metrics() -> None:
+    dashboard = json.loads((DOCS.parent / "examples" / "grafana-dashboard.json").read_text())
+    documented = set(re.findall(r"`(mexbot_[a-z_]+)`", DOCS.read_text(encoding="utf-8")))
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    used = {re.sub(r"_(bucket|count|sum)$", "", n) for e in exprs
+            for n in re.findall(r"mexbot_[a-z_]+", e)}
+
+    assert len(dashboard["panels"]) >= 5
+    assert used <= documented
