@@ -44,9 +44,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="tick every runner at its interval even when it promised that nothing "
                           "can happen yet (slower, the same trades; always so with Telegram)")
     _web_option(sim)
+    _metrics_option(sim)
     run = commands.add_parser("run", help="run the bot in the configured mode")
     _config_option(run)
     _web_option(run)
+    _metrics_option(run)
     run.add_argument("--live", action="store_true", help="confirm trading real money")
     config = commands.add_parser("config", help="print the effective configuration")
     _config_option(config)
@@ -71,6 +73,22 @@ def _web_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--web", metavar="[HOST:]PORT", default=None,
                         help="serve the web dashboard (docs/web.md); beyond loopback it needs "
                              "MEXBOT_WEB_TOKEN")
+
+
+def _metrics_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--metrics", type=_listen, default=None, metavar="[HOST:]PORT",
+                        help="serve /metrics (Prometheus) and /healthz; host 127.0.0.1 unless "
+                             "given")
+
+
+def _listen(text: str) -> str:
+    from runners.metrics_server import parse_listen
+
+    try:
+        parse_listen(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
 
 
 def sim_args_for(config: Path) -> argparse.Namespace:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 import attrs
@@ -37,6 +38,7 @@ class TickReport:
     actions: int
     error: str | None = None
     quiet: Quiet | None = None
+    wall_s: float = 0.0  # how long the tick took on the wall clock (the bot's may be simulated)
 
 
 class RunnerLoop:
@@ -69,6 +71,8 @@ class RunnerLoop:
         self._last_notice: dict[str, int] = {}
         self.actions = 0
         self.errors = 0
+        self.observers: list[Callable[[TickReport], None]] = []
+        """Called with every report after `on_report` (the metrics)."""
 
     @property
     def interval_ms(self) -> int:
@@ -80,7 +84,7 @@ class RunnerLoop:
 
     async def tick_once(self) -> TickReport:
         """Run one tick, never raising (except cancellation)."""
-        started = self._clock.now_ms()
+        started, began = self._clock.now_ms(), time.perf_counter()
         actions, error, quiet = 0, None, None
         try:
             unresolved = 0 if self._follow_up is None else await self._follow_up(self.name)
@@ -98,8 +102,10 @@ class RunnerLoop:
         self.actions += actions
         finished = self._clock.now_ms()
         report = TickReport(self.name, started, finished, started + self.interval_ms, actions,
-                            error, quiet)
+                            error, quiet, time.perf_counter() - began)
         self._on_report(report)
+        for observe in self.observers:
+            observe(report)
         return report
 
     async def run_forever(self, stop: asyncio.Event) -> None:

@@ -1,4 +1,4 @@
-"""The ControlPanel of the Telegram commands, over the running bot's Store and services."""
+"""The one ControlPanel of a running bot (Telegram, dashboard, metrics) over its services."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 
-from adapters.telegram.panel import (
+from mexcore.lots import BelowMinimum
+from mexcore.money import CENT, ZERO, format_decimal, format_step
+from mexcore.panel import (
     AssetPnl,
     AutobuyView,
     Holding,
@@ -20,8 +22,6 @@ from adapters.telegram.panel import (
     UnknownAssetError,
     UnknownRunnerError,
 )
-from mexcore.lots import BelowMinimum
-from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.policies import BotConfig
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import STABLES, MarketView
@@ -45,6 +45,7 @@ class ServicePanel:
     ) -> None:
         self._deps, self._config, self._config_text = deps, config, config_text
         self._names = [loop.name for loop in loops]
+        self._intervals = {loop.name: loop.interval_s for loop in loops}
         self._pauses = PauseFlags(deps.store)
         self._statuses = RunnerStatuses(deps.store)
 
@@ -55,7 +56,8 @@ class ServicePanel:
 
     def _status(self, name: str, paused: bool) -> RunnerStatus:
         s = self._statuses.get(name)
-        return RunnerStatus(name, paused, s.last_tick_ms, s.next_tick_ms, s.last_error or None)
+        return RunnerStatus(name, paused, s.last_tick_ms, s.next_tick_ms, s.last_error or None,
+                            self._intervals[name])
 
     async def portfolio(self) -> PortfolioView:
         """Return balances, USDT values, weights and the BTC/ETH target weights."""
@@ -78,7 +80,8 @@ class ServicePanel:
             price, rules = view.price(symbol), view.rules[symbol]
             unrealised = p.unrealised(price) if price is not None else ZERO
             rows.append(AssetPnl(f"{p.base} ({symbol})", _to(p.quantity, rules.qty_step),
-                                 _to(p.avg_cost, rules.price_tick), p.realised_pnl, unrealised))
+                                 _to(p.avg_cost, rules.price_tick), p.realised_pnl, unrealised,
+                                 symbol))
         return PnlView(rows)
 
     async def autobuy(self) -> AutobuyView:

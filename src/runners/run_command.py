@@ -52,6 +52,7 @@ async def run_command(args: argparse.Namespace) -> int:
 
         sim_args = sim_args_for(args.config)
         sim_args.web = getattr(args, "web", None)
+        sim_args.metrics = getattr(args, "metrics", None)
         return await sim_command(sim_args)
     web = web_link(config, getattr(args, "web", None))
     state_dir = Path(config.state_dir)
@@ -63,7 +64,7 @@ async def run_command(args: argparse.Namespace) -> int:
         container.notifier.override(LoggedNotifier(container.notifier()))  # into the log file
         container.store()  # first: a journal of another mode or exchange stops us here
         try:
-            return await _run(config, container, web)
+            return await _run(config, container, web, getattr(args, "metrics", None))
         finally:
             await _close(container)
 
@@ -103,7 +104,9 @@ def refuse_shared_legacy_journal(config: BotConfig) -> None:
             f'state_dir = "{STATE_ROOT}" to keep using it')
 
 
-async def _run(config: BotConfig, container: Container, web: WebLink | None) -> int:
+async def _run(
+    config: BotConfig, container: Container, web: WebLink | None, metrics: str | None = None
+) -> int:
     deps, loops = container.deps(), container.loops()
     print(startup_text(config, loops), file=sys.stderr)
     stop = asyncio.Event()
@@ -112,7 +115,7 @@ async def _run(config: BotConfig, container: Container, web: WebLink | None) -> 
         await _check_live(container, config)
     reconciler = Reconciler(deps.exchange, deps.store, deps.notifier, deps.clock,
                             grace_s=config.mexc.unknown_order_grace_s)
-    async with (_telegram(container, config),
+    async with (_telegram(container, config), _metrics(container, config, metrics),
                 web_running(web, deps, loops, config, effective_config_text(config))):
         report = await _unless_stopped(stop, reconciler.reconcile_until_ok(None, retry_s=30))
         if report is None:
@@ -132,6 +135,17 @@ def _telegram(container: Container, config: BotConfig) -> AbstractAsyncContextMa
 
     return telegram_running(container.notifier(), secrets, config, container.deps(),
                             container.loops(), effective_config_text(config))
+
+
+def _metrics(
+    container: Container, config: BotConfig, listen: str | None
+) -> AbstractAsyncContextManager[object]:
+    if listen is None:
+        return contextlib.nullcontext()
+    from runners.metrics_link import metrics_running  # prometheus and uvicorn only when used
+
+    return metrics_running(listen, container.deps(), container.loops(), config,
+                           container.http_client(), container.limiter())
 
 
 async def _unless_stopped(stop: asyncio.Event, work: Awaitable[T]) -> T | None:

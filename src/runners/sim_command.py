@@ -21,6 +21,7 @@ from mexcore.services.deps import ServiceDeps
 from runners.cli import effective_config_text, load_bot_config
 from runners.logs import simulated_log_time
 from runners.loop import RunnerLoop
+from runners.metrics_link import metrics_running
 from runners.periods import sim_period, traded_symbols, warn_ignored
 from runners.settings import secrets_from_env
 from runners.sim import SimOptions, SimRun, load_sim_market, run_sim
@@ -47,8 +48,9 @@ async def sim_command(args: argparse.Namespace) -> int:
     config = load_bot_config(args.config)
     config = attrs.evolve(config, mode="sim")
     secrets = secrets_from_env()
-    # Skipped ticks leave /status showing a runner's last real tick: not with Telegram on.
-    skip = not args.every_tick and not secrets.telegram_bot_token
+    metrics = getattr(args, "metrics", None)
+    # Skipped ticks leave /status (and /healthz) showing a runner's last real tick: not then.
+    skip = not args.every_tick and not secrets.telegram_bot_token and metrics is None
     options = attrs.evolve(sim_options(config, args), skip_quiet=skip)
     web = web_link(config, getattr(args, "web", None))
     try:
@@ -68,7 +70,8 @@ async def sim_command(args: argparse.Namespace) -> int:
     @asynccontextmanager
     async def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AsyncIterator[None]:
         text = effective_config_text(config)
-        async with (telegram_running(notifier, secrets, config, deps, loops, text),
+        async with (metrics_running(metrics, deps, loops, config),
+                    telegram_running(notifier, secrets, config, deps, loops, text),
                     web_running(web, deps, loops, config, text, simulated=True)):
             yield
 

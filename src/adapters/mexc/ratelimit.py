@@ -115,6 +115,8 @@ class RateLimiter:
     _paused_until_ms: int = attrs.field(init=False, default=0)
     _strikes: int = attrs.field(init=False, default=0)
     _loaded: bool = attrs.field(init=False, default=False)
+    waited_s: float = attrs.field(init=False, default=0.0)
+    """Seconds every call together spent waiting for a budget or a 429 pause (the metrics)."""
 
     def __attrs_post_init__(self) -> None:
         self._total = SlidingWindow(self.requests_per_s, 1000)
@@ -139,6 +141,7 @@ class RateLimiter:
                 kept = tuple(e for e, (w, _) in zip(entries, windows, strict=True)
                              if w is not self._burst)
                 return Permit(endpoint, weight, is_order, kept)
+            self.waited_s += wait_ms / 1000
             await self.clock.sleep(wait_ms / 1000)
 
     def settle(self, permit: Permit) -> None:
@@ -152,6 +155,7 @@ class RateLimiter:
     async def wait_pause(self) -> None:
         """Wait out a 429 pause that began after this call was let through."""
         while (left := self._pause_ms(self.clock.now_ms())) > 0:
+            self.waited_s += left / 1000
             await self.clock.sleep(left / 1000)
 
     def backoff(self, retry_after_s: float | None, *, banned: bool = False) -> float:

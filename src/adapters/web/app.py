@@ -22,11 +22,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from adapters.telegram.panel import ControlPanel, UnknownAssetError, UnknownRunnerError
 from adapters.web import views
 from adapters.web.auth import Session, Sessions, same_secret
 from adapters.web.guard import Guard, set_session_cookie
 from adapters.web.views import BotTime, Origins
+from mexcore.panel import ControlPanel, UnknownAssetError, UnknownRunnerError
 
 HERE = Path(__file__).parent
 MAX_FORM_BYTES = 4096

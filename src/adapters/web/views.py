@@ -10,8 +10,8 @@ from typing import Any
 
 import attrs
 
-from adapters.telegram.panel import ControlPanel
 from mexcore.money import CENT, ZERO, format_decimal, format_step
+from mexcore.panel import ControlPanel
 from mexcore.values import PortfolioSnapshot
 
 DAY_MS = 86_400_000

@@ -93,3 +93,14 @@ async def test_the_last_plan_shows_its_amount_in_cents_and_the_multiplier_once()
     view = await panel.autobuy()
 
     assert view.plan_lines == ("BTCUSDC: 0.002124 @ 28242.24 = 59.99 USDC (no hype, no dip: ×1)",)
+
+
+async def test_statuses_carry_each_runners_interval_and_pnl_rows_their_market() -> None:
+    panel, w = _panel({"BTC": "0.001", "USDC": 9})
+    w.store.record_fills([buy_fill("BTCUSDC", "0.001", "30000")])
+
+    statuses = {s.name: s.interval_s for s in await panel.statuses()}
+    rows = (await panel.pnl()).assets
+
+    assert statuses["balance_monitor"] == BotConfig().balance_monitor.interval_s
+    assert [r.symbol for r in rows] == ["BTCUSDC"]

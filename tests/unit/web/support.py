@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from adapters.fake.panel import StaticControlPanel
 from adapters.telegram.demo import demo_panel
-from adapters.telegram.panel import StaticControlPanel
 from adapters.web import BotTime, WebOptions, create_app
 
 NOW_MS = 1_764_000_000_000  # 2025-11-24 16:00:00 UTC

@@ -9,8 +9,9 @@ import attrs
 import pytest
 from tests.unit.web.support import NOW_MS, dashboard, write_log
 
-from adapters.telegram.panel import PortfolioView, StaticControlPanel
+from adapters.fake.panel import StaticControlPanel
 from adapters.web.views import today_change, value_chart
+from mexcore.panel import PortfolioView
 from mexcore.values import PortfolioSnapshot
 
 PAGES = ["/", "/runners", "/positions", "/orders", "/log"]
