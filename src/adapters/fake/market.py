@@ -147,8 +147,8 @@ class MarketData:
         return (
             float(s.close[done - 1]),
             float(s.open[first]),
-            float(s.day_high(DAY_MINUTES)[done - 1]),
-            float(s.day_low(DAY_MINUTES)[done - 1]),
+            s.high_between(first, done),
+            s.low_between(first, done),
             s.volume_between(first, done),
             s.quote_volume_between(first, done),
         )
@@ -221,7 +221,7 @@ class MarketData:
     def _row(self, symbol: str, first: int, stop: int) -> Iterable[float]:
         s = self.get(symbol)
         return (
-            float(s.open[first]), float(s.high[first:stop].max()), float(s.low[first:stop].min()),
+            float(s.open[first]), s.high_between(first, stop), s.low_between(first, stop),
             float(s.close[stop - 1]), s.volume_between(first, stop),
             s.quote_volume_between(first, stop),
         )

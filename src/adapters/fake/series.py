@@ -17,10 +17,7 @@ class MinuteSeries:
     Prices are floats rounded to the market's tick; Decimals are built only at the port boundary.
     """
 
-    __slots__ = (
-        "_day_high", "_day_low", "close", "cum_quote", "cum_volume", "high", "low", "open",
-        "quote_volume", "volume",
-    )
+    __slots__ = ("_quote", "close", "cum_quote", "cum_volume", "high", "low", "open", "volume")
 
     def __init__(self, rows: Floats) -> None:
         """Take an (n, 6) array: open, high, low, close, volume, quote volume (NaN → c × v)."""
@@ -30,28 +27,37 @@ class MinuteSeries:
         self.low: Floats = np.ascontiguousarray(ohlcv[:, 2])
         self.close: Floats = np.ascontiguousarray(ohlcv[:, 3])
         self.volume: Floats = np.ascontiguousarray(ohlcv[:, 4])
-        qv = rows[:, 5] if rows.shape[1] > 5 else np.full(len(rows), np.nan)
-        qv = np.where(np.isnan(qv), self.close * self.volume, qv)
-        self.quote_volume: Floats = np.ascontiguousarray(qv)
+        given = rows[:, 5] if rows.shape[1] > 5 else np.full(len(rows), np.nan)
+        missing = np.isnan(given)
+        qv = np.where(missing, self.close * self.volume, given)
+        # Only quote volumes that were given are kept; close × volume is recomputed on demand.
+        self._quote: Floats | None = None if missing.all() else np.ascontiguousarray(qv)
         self.cum_volume: Floats = np.concatenate(([0.0], np.cumsum(self.volume)))
-        self.cum_quote: Floats = np.concatenate(([0.0], np.cumsum(self.quote_volume)))
-        self._day_high: Floats | None = None
-        self._day_low: Floats | None = None
+        self.cum_quote: Floats = np.concatenate(([0.0], np.cumsum(qv)))
 
     def __len__(self) -> int:
         return len(self.close)
 
+    @property
+    def quote_volume(self) -> Floats:
+        """Return the quote volume per minute (close × volume where none was given)."""
+        return self.close * self.volume if self._quote is None else self._quote
+
     def day_high(self, minutes: int) -> Floats:
         """Return, per minute i, the highest high of the `minutes` minutes ending at i."""
-        if self._day_high is None:
-            self._day_high = _trailing(self.high, minutes, talib.MAX, np.maximum)
-        return self._day_high
+        return _trailing(self.high, minutes, talib.MAX, np.maximum)
 
     def day_low(self, minutes: int) -> Floats:
         """Return, per minute i, the lowest low of the `minutes` minutes ending at i."""
-        if self._day_low is None:
-            self._day_low = _trailing(self.low, minutes, talib.MIN, np.minimum)
-        return self._day_low
+        return _trailing(self.low, minutes, talib.MIN, np.minimum)
+
+    def high_between(self, first: int, stop: int) -> float:
+        """Return the highest high of minutes `first` .. `stop - 1` (at least one)."""
+        return float(self.high[first:stop].max())
+
+    def low_between(self, first: int, stop: int) -> float:
+        """Return the lowest low of minutes `first` .. `stop - 1` (at least one)."""
+        return float(self.low[first:stop].min())
 
     def volume_between(self, first: int, stop: int) -> float:
         """Return the base volume of minutes `first` .. `stop - 1`."""
