@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from pathlib import Path
+
 import numpy as np
 
 from adapters.fake.market import MarketData
 from adapters.fake.series import MinuteSeries
+from adapters.fake.sources import load_run_data
 
 T0 = 1_700_000_040_000  # a minute boundary
+HEADER = "open_time_ms,open,high,low,close,volume,quote_volume\n"
 
 
 def held_bytes(series: MinuteSeries) -> int:
@@ -42,3 +47,20 @@ def test_the_quote_volume_of_a_series_without_one_is_close_times_volume() -> Non
     expected[10] = 123.0
     assert series.quote_volume.tolist() == expected.tolist()
     assert series.quote_volume_between(0, 50) == float(np.cumsum(expected)[-1])
+
+
+def test_loading_two_days_of_a_twenty_day_file_allocates_for_about_two_days(
+    tmp_path: Path,
+) -> None:
+    lines = "".join(f"{T0 + i * 60_000},1.5,1.6,1.4,1.5,{i % 97 + 1},\n" for i in range(28_800))
+    (tmp_path / "ADAUSDT-1m.csv").write_text(HEADER + lines)
+    two_days = (T0 + 10 * 2880 * 30_000, T0 + 12 * 2880 * 30_000)
+    tracemalloc.start()
+    try:
+        data = load_run_data(tmp_path, ["ADAUSDT"], window=lambda covers: two_days)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert data.market.minutes == 2880  # ADAUSDT, the derived ADAUSDC and the USDCUSDT peg
+    assert peak < 2 * len(lines) + 3 * 2880 * 8 * 40  # the text twice, 40 floats a minute
