@@ -24,6 +24,7 @@ from adapters.fake.candle_files import (
     candle_span,
     read_candle_file,
 )
+from adapters.fake.derived import USDC_VOLUME_SHARE, DerivedSeries, derive_window
 from adapters.fake.market import MINUTE_MS, MarketData
 from adapters.fake.rules import default_rules
 from adapters.fake.series import Floats, MinuteSeries, fill_gaps
@@ -31,12 +32,11 @@ from adapters.fake.synthetic import START_PRICES, random_walk, stable_peg, symbo
 from mexcore.money import decimals_of
 from mexcore.values import SymbolRules
 
-__all__ = ["HEADER", "SHORT_HEADER", "CandleFile", "CandleSource", "DataError",
-           "load_market_data", "read_candle_file"]
+__all__ = ["HEADER", "SHORT_HEADER", "USDC_VOLUME_SHARE", "CandleFile", "CandleSource",
+           "DataError", "load_market_data", "read_candle_file"]
 
 BUNDLED_START_MS = 1_681_948_800_000  # 2023-04-20 00:00 UTC
 BUNDLED_END_MS = 1_682_640_000_000  # 2023-04-28 00:00 UTC
-USDC_VOLUME_SHARE = 0.1  # USDC books are thinner than USDT ones
 
 
 @attrs.frozen
@@ -92,24 +92,10 @@ def derive_quoted(base_rows: Floats, quote_rows: Floats, decimals: int) -> Float
     >>> derive_quoted(x, y, 2)[0, :4].tolist()
     [100.0, 100.98, 97.06, 100.0]
     """
-    base = (base_rows[:, 0], base_rows[:, 1], base_rows[:, 2], base_rows[:, 3], base_rows[:, 4])
-    return _derive(base, (quote_rows[:, 0], quote_rows[:, 3]), decimals)
-
-
-def derive_series(base: MinuteSeries, quote: MinuteSeries, decimals: int) -> MinuteSeries:
-    """Return the series of X/Y from those of X/USDT and Y/USDT (as `derive_quoted`)."""
-    columns = (base.open, base.high, base.low, base.close, base.volume)
-    return MinuteSeries(_derive(columns, (quote.open, quote.close), decimals))
-
-
-def _derive(base: tuple[Floats, ...], quote: tuple[Floats, Floats], decimals: int) -> Floats:
-    base_open, base_high, base_low, base_close, base_volume = base
-    o, c = base_open / quote[0], base_close / quote[1]
-    h = np.maximum(base_high / quote[1], np.maximum(o, c))
-    low = np.minimum(base_low / quote[1], np.minimum(o, c))
-    rows = np.column_stack((o, h, low, c, base_volume * USDC_VOLUME_SHARE,
+    base = (base_rows[:, 0], base_rows[:, 1], base_rows[:, 2], base_rows[:, 3])
+    o, h, low, c = derive_window(base, quote_rows[:, 0], quote_rows[:, 3], decimals)
+    return np.column_stack((o, h, low, c, base_rows[:, 4] * USDC_VOLUME_SHARE,
                             np.full(len(o), np.nan)))
-    return _round_prices(rows, decimals)
 
 
 def base_of(symbol: str, rules: Mapping[str, SymbolRules]) -> str:
@@ -221,7 +207,7 @@ def _complete(
         if symbol not in series:
             usdt = series[base_of(symbol, rules) + "USDT"]
             price_dp = decimals_of(rules[symbol].price_tick) if symbol in rules else 8
-            series[symbol] = derive_series(usdt, series["USDCUSDT"], price_dp)
+            series[symbol] = DerivedSeries(usdt, series["USDCUSDT"], price_dp)
 
 
 def _synthesise(symbol: str, minutes: int, seed: int, rules: Mapping[str, SymbolRules]) -> Floats:

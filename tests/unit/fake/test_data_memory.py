@@ -16,8 +16,9 @@ HEADER = "open_time_ms,open,high,low,close,volume,quote_volume\n"
 
 
 def held_bytes(series: MinuteSeries) -> int:
-    """Return the bytes of every numpy array the series holds."""
-    arrays = (getattr(series, name, None) for name in type(series).__slots__)
+    """Return the bytes of every numpy array the series holds (in the slots of all its classes)."""
+    names = [name for cls in type(series).__mro__ for name in getattr(cls, "__slots__", ())]
+    arrays = (getattr(series, name, None) for name in names)
     return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
 
 
