@@ -21,6 +21,7 @@ HEADER = "open_time_ms,open,high,low,close,volume,quote_volume"
 SHORT_HEADER = "open_time_ms,open,high,low,close,volume"
 MINUTE_MS = 60_000
 _TAIL_BYTES = 1 << 16
+_BLANK = b" \t\r\n"
 
 CandleFile = tuple[np.ndarray, Floats]
 """One file's open times in ms and its (n, 6) rows."""
@@ -55,11 +56,12 @@ def read_candle_file(
         data = gzip.decompress(raw) if path.suffix == ".gz" else raw
     except (OSError, EOFError, zlib.error) as e:
         raise DataError(f"{path}: not a readable candle file ({e})") from None
-    body = _check_header(path, data).rstrip()
-    body += b"\n" if body else b""
-    first = 0 if start_ms is None else _first_line_from(path, body, start_ms)
-    stop = len(body) if end_ms is None else _first_line_from(path, body, end_ms)
-    return _parse(path, body[first:max(first, stop)])
+    del raw
+    start = _body_start(path, data)
+    body = (start, max(start, _content_end(data)))
+    first = body[0] if start_ms is None else _first_line_from(path, data, body, start_ms)
+    stop = body[1] if end_ms is None else _first_line_from(path, data, body, end_ms)
+    return _parse(path, data[first:max(first, stop)])
 
 
 def _head_and_tail(path: Path) -> tuple[bytes, bytes]:
@@ -70,12 +72,24 @@ def _head_and_tail(path: Path) -> tuple[bytes, bytes]:
     return head, tail
 
 
+def _content_end(data: bytes) -> int:
+    end = len(data)
+    while end and data[end - 1] in _BLANK:  # without copying the data as rstrip would
+        end -= 1
+    return end
+
+
 def _check_header(path: Path, data: bytes) -> bytes:
-    header, _, body = data.partition(b"\n")
-    text = header.decode(errors="replace").strip()
+    return data[_body_start(path, data):]
+
+
+def _body_start(path: Path, data: bytes) -> int:
+    newline = data.find(b"\n")
+    end = len(data) if newline < 0 else newline
+    text = data[:end].decode(errors="replace").strip()
     if text not in (HEADER, SHORT_HEADER):
         raise DataError(f"{path}: bad header {text[:80]!r}; expected {HEADER!r}")
-    return body
+    return end + 1
 
 
 def _time_of(path: Path, line: bytes) -> int:
@@ -85,14 +99,16 @@ def _time_of(path: Path, line: bytes) -> int:
         raise DataError(f"{path}: unreadable candle row {line[:80]!r}") from None
 
 
-def _first_line_from(path: Path, body: bytes, time_ms: int) -> int:
-    """Return the offset of the first line whose open time is `time_ms` or later."""
-    lo, hi = 0, len(body)  # both line starts; the answer lies in [lo, hi]
+def _first_line_from(path: Path, data: bytes, body: tuple[int, int], time_ms: int) -> int:
+    """Return the offset of the first line of `body` whose open time is `time_ms` or later."""
+    lo, hi = body  # both line starts (or the end); the answer lies in [lo, hi]
     while lo < hi:
         mid = (lo + hi) // 2
-        start = body.rfind(b"\n", 0, mid) + 1  # the line holding `mid` starts at lo or later
-        if _time_of(path, body[start:body.find(b"\n", start)]) < time_ms:
-            lo = body.find(b"\n", start) + 1
+        start = data.rfind(b"\n", 0, mid) + 1  # the line holding `mid` starts at lo or later
+        end = data.find(b"\n", start, body[1])
+        end = body[1] if end < 0 else end
+        if _time_of(path, data[start:end]) < time_ms:
+            lo = min(end + 1, body[1])
         else:
             hi = start
     return lo
@@ -101,7 +117,7 @@ def _first_line_from(path: Path, body: bytes, time_ms: int) -> int:
 def _parse(path: Path, chunk: bytes) -> CandleFile:
     if not chunk.strip():
         return np.zeros(0, dtype=np.int64), np.zeros((0, 6))
-    text = chunk.decode(errors="replace").replace(",\n", ",nan\n")
+    text = (chunk.decode(errors="replace") + "\n").replace(",\n", ",nan\n")
     try:
         table = np.loadtxt(io.StringIO(text), delimiter=",", ndmin=2, dtype=np.float64)
     except ValueError as e:

@@ -32,7 +32,7 @@ MAX_CANDLES = 1000
 Ints = npt.NDArray[np.int64]
 
 
-@functools.lru_cache(maxsize=1 << 16)  # prices repeat (highs, lows, quiet minutes)
+@functools.lru_cache(maxsize=1 << 12)  # prices repeat (highs, lows, quiet minutes)
 def price_text(value: float, decimals: int) -> Decimal:
     """Return a float price as the Decimal of its `decimals`-place rounding."""
     return Decimal(f"{value:.{decimals}f}")
