@@ -12,6 +12,8 @@ import numpy as np
 from adapters.fake.series import Floats, MinuteSeries, Window, running_sums
 
 USDC_VOLUME_SHARE = 0.1  # USDC books are thinner than USDT ones
+BLOCK_MINUTES = 2048  # derived prices are computed in blocks of this many minutes ...
+KEPT_BLOCKS = 3  # ... and the last few blocks computed are kept (a run moves forward)
 
 
 def round_window(window: Window, decimals: int) -> Window:
@@ -30,9 +32,12 @@ def derive_window(base: Window, quote_open: Floats, quote_close: Floats, decimal
 
 
 class DerivedSeries(MinuteSeries):
-    """X/Y from the series of X/USDT (`base`) and Y/USDT (`quote`), prices to `decimals` places."""
+    """X/Y from the series of X/USDT (`base`) and Y/USDT (`quote`), prices to `decimals` places.
 
-    __slots__ = ("_base", "_decimals", "_quote_series", "_scale")
+    Besides the running sums it keeps at most `KEPT_BLOCKS` blocks of computed prices.
+    """
+
+    __slots__ = ("_base", "_blocks", "_decimals", "_quote_series", "_scale")
 
     def __init__(self, base: MinuteSeries, quote: MinuteSeries, decimals: int) -> None:
         """Keep both series by reference and only the running sums of the derived volumes."""
@@ -41,7 +46,8 @@ class DerivedSeries(MinuteSeries):
         self._base, self._quote_series, self._decimals = base, quote, decimals
         self._scale = 10.0**decimals  # as numpy's round: rint(x × 10^d) / 10^d
         self._quote = None
-        volume, close = self.volume, self.window(0, len(base))[3]
+        self._blocks: dict[int, Window] = {}
+        volume, close = self.volume, self._derive(0, len(base))[3]
         self.cum_volume, self.cum_quote = running_sums(volume, close * volume)
 
     @property
@@ -70,7 +76,28 @@ class DerivedSeries(MinuteSeries):
         return self._base.volume * USDC_VOLUME_SHARE
 
     def window(self, first: int, stop: int) -> Window:
-        """Return (open, high, low, close) of minutes `first` .. `stop - 1`."""
+        """Return (open, high, low, close) of minutes `first` .. `stop - 1` (do not modify)."""
+        lo, hi = first // BLOCK_MINUTES, (stop - 1) // BLOCK_MINUTES
+        if stop <= first or hi - lo > 1:
+            return self._derive(first, stop)
+        blocks = [self._block(b) for b in range(lo, hi + 1)]
+        a, b = first - lo * BLOCK_MINUTES, stop - lo * BLOCK_MINUTES
+        if len(blocks) == 1:
+            o, h, low, c = blocks[0]
+            return o[a:b], h[a:b], low[a:b], c[a:b]
+        o, h, low, c = (np.concatenate(pair)[a:b] for pair in zip(*blocks, strict=True))
+        return o, h, low, c
+
+    def _block(self, index: int) -> Window:
+        found = self._blocks.get(index)
+        if found is None:
+            if len(self._blocks) >= KEPT_BLOCKS:
+                del self._blocks[next(iter(self._blocks))]  # the oldest computed
+            first = index * BLOCK_MINUTES
+            found = self._blocks[index] = self._derive(first, min(len(self), first + BLOCK_MINUTES))
+        return found
+
+    def _derive(self, first: int, stop: int) -> Window:
         quote_open, _, _, quote_close = self._quote_series.window(first, stop)
         return derive_window(self._base.window(first, stop), quote_open, quote_close,
                              self._decimals)

@@ -144,12 +144,9 @@ class MarketData:
             first_open = s.open_at(0)
             return first_open, first_open, first_open, first_open, 0.0, 0.0
         first = max(0, done - DAY_MINUTES)
+        high, low = s.high_low_between(first, done)
         return (
-            s.close_at(done - 1),
-            s.open_at(first),
-            s.high_between(first, done),
-            s.low_between(first, done),
-            s.volume_between(first, done),
+            s.close_at(done - 1), s.open_at(first), high, low, s.volume_between(first, done),
             s.quote_volume_between(first, done),
         )
 
@@ -221,9 +218,9 @@ class MarketData:
 
     def _row(self, symbol: str, first: int, stop: int) -> Iterable[float]:
         s = self.get(symbol)
+        high, low = s.high_low_between(first, stop)
         return (
-            s.open_at(first), s.high_between(first, stop), s.low_between(first, stop),
-            s.close_at(stop - 1), s.volume_between(first, stop),
+            s.open_at(first), high, low, s.close_at(stop - 1), s.volume_between(first, stop),
             s.quote_volume_between(first, stop),
         )
 

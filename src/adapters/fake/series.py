@@ -98,13 +98,10 @@ class MinuteSeries:
         """Return, per minute i, the lowest low of the `minutes` minutes ending at i."""
         return _trailing(self.low, minutes, talib.MIN, np.minimum)
 
-    def high_between(self, first: int, stop: int) -> float:
-        """Return the highest high of minutes `first` .. `stop - 1` (at least one)."""
-        return float(self.window(first, stop)[1].max())
-
-    def low_between(self, first: int, stop: int) -> float:
-        """Return the lowest low of minutes `first` .. `stop - 1` (at least one)."""
-        return float(self.window(first, stop)[2].min())
+    def high_low_between(self, first: int, stop: int) -> tuple[float, float]:
+        """Return the highest high and lowest low of minutes `first` .. `stop - 1` (not none)."""
+        _, high, low, _ = self.window(first, stop)
+        return float(high.max()), float(low.min())
 
     def volume_between(self, first: int, stop: int) -> float:
         """Return the base volume of minutes `first` .. `stop - 1`."""
