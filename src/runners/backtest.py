@@ -88,16 +88,16 @@ def load_backtest_data(
 ) -> tuple[RunData, int]:
     """Load the period's candles plus a day of warm-up; return them and the period's end.
 
-    The period must lie within the data (after its first day, the warm-up). Only the period is
-    ever replayed. When the data ends less than three days after the start, the market is
-    padded with flat minutes (never replayed) so that the warm-up stays one day.
+    The period must lie within the data (after its first day, the warm-up). Only the period and
+    its warm-up are read. When they span less than four days, the market is padded (with the
+    data after the period, else flat minutes, never replayed) so that the warm-up stays one day.
     """
     chosen: list[tuple[int, int]] = []
 
     def window(covers: tuple[int, int]) -> tuple[int, int]:
         chosen.append(backtest_period(covers, options.start_ms, options.end_ms, options.days))
         first = chosen[0][0] - WARM_UP_MS
-        return first, max(covers[1], first + MIN_MARKET_MS)
+        return first, max(chosen[0][1], first + MIN_MARKET_MS)
 
     data = load_run_data(options.data, required, synthetic=options.synthetic, window=window,
                          seed=options.seed)

@@ -264,13 +264,15 @@ class MatchingEngine:
         s = self.market.get(state.request.symbol)
         first = state.first_minute
         price = float(state.request.price or ZERO)
-        window = s.low[first:done] <= price if state.is_buy else s.high[first:done] >= price
-        for k in (first + np.flatnonzero(window)).tolist():
-            cap = self._minute_cap(state, float(s.volume[k]))
+        o, h, low, c = s.window(first, done)
+        touched = low <= price if state.is_buy else h >= price
+        for j in np.flatnonzero(touched).tolist():
+            k = first + j
+            cap = self._minute_cap(state, s.volume_at(k))
             qty = min(cap, state.remaining_qty)
             if qty <= ZERO:
                 continue
-            candle = (float(s.open[k]), float(s.high[k]), float(s.low[k]), float(s.close[k]))
+            candle = (float(o[j]), float(h[j]), float(low[j]), float(c[j]))
             fraction = touch_fraction(candle, price, state.is_buy) or 0.0
             when = self.market.minute_open_ms(k) + round(MINUTE_MS * fraction)
             self._fill(state, Trade(state.request.price or ZERO, qty), maker=True, time_ms=when)

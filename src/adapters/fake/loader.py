@@ -9,14 +9,22 @@ file gets a seeded geometric random walk. All symbols share one minute grid.
 
 from __future__ import annotations
 
-import gzip
-import io
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import numpy as np
 
+from adapters.fake.candle_files import (
+    HEADER,
+    SHORT_HEADER,
+    CandleFile,
+    DataError,
+    candle_span,
+    read_candle_file,
+)
+from adapters.fake.derived import USDC_VOLUME_SHARE, DerivedSeries, derive_window
 from adapters.fake.market import MINUTE_MS, MarketData
 from adapters.fake.rules import default_rules
 from adapters.fake.series import Floats, MinuteSeries, fill_gaps
@@ -24,45 +32,29 @@ from adapters.fake.synthetic import START_PRICES, random_walk, stable_peg, symbo
 from mexcore.money import decimals_of
 from mexcore.values import SymbolRules
 
+__all__ = ["HEADER", "SHORT_HEADER", "USDC_VOLUME_SHARE", "CandleFile", "CandleSource",
+           "DataError", "load_market_data", "read_candle_file"]
+
 BUNDLED_START_MS = 1_681_948_800_000  # 2023-04-20 00:00 UTC
 BUNDLED_END_MS = 1_682_640_000_000  # 2023-04-28 00:00 UTC
-USDC_VOLUME_SHARE = 0.1  # USDC books are thinner than USDT ones
-HEADER = "open_time_ms,open,high,low,close,volume,quote_volume"
-SHORT_HEADER = "open_time_ms,open,high,low,close,volume"
-
-CandleFile = tuple[np.ndarray, Floats]
-"""One file's open times in ms and its (n, 6) rows."""
 
 
-class DataError(ValueError):
-    """Market data that cannot be used as asked; the message names the file or symbol."""
+@attrs.frozen
+class CandleSource:
+    """One market's candle file and the span its rows cover ([first, end) ms; None: no rows)."""
+
+    path: Path
+    span: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, path: Path) -> CandleSource:
+        """Return the source of `path`, reading only its header and last row."""
+        return cls(path, candle_span(path))
 
 
 def bundled_data_dir() -> Path:
     """Return the folder of the 8 days of real 1-minute candles shipped with the package."""
     return Path(str(resources.files("adapters.fake") / "data"))
-
-
-def read_candle_file(path: Path) -> CandleFile:
-    """Return (open times in ms, (n, 6) rows) from one candle CSV (gzip or plain)."""
-    try:
-        raw = path.read_bytes()
-        text = gzip.decompress(raw).decode() if path.suffix == ".gz" else raw.decode()
-    except (OSError, EOFError, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: not a readable candle file ({e})") from None
-    header, _, body = text.partition("\n")
-    if header.strip() not in (HEADER, SHORT_HEADER):
-        raise DataError(f"{path}: bad header {header.strip()[:80]!r}; expected {HEADER!r}")
-    if body and not body.endswith("\n"):
-        body += "\n"
-    body = body.replace(",\n", ",nan\n")
-    try:
-        table = np.loadtxt(io.StringIO(body), delimiter=",", ndmin=2, dtype=np.float64)
-    except ValueError as e:
-        raise DataError(f"{path}: unreadable candle rows ({e})") from None
-    if table.shape[1] == 6:
-        table = np.column_stack((table, np.full(len(table), np.nan)))
-    return table[:, 0].astype(np.int64), table[:, 1:7]
 
 
 def _place_on_grid(times: np.ndarray, rows: Floats, start_ms: int, minutes: int) -> Floats:
@@ -100,13 +92,10 @@ def derive_quoted(base_rows: Floats, quote_rows: Floats, decimals: int) -> Float
     >>> derive_quoted(x, y, 2)[0, :4].tolist()
     [100.0, 100.98, 97.06, 100.0]
     """
-    o = base_rows[:, 0] / quote_rows[:, 0]
-    c = base_rows[:, 3] / quote_rows[:, 3]
-    h = np.maximum(base_rows[:, 1] / quote_rows[:, 3], np.maximum(o, c))
-    low = np.minimum(base_rows[:, 2] / quote_rows[:, 3], np.minimum(o, c))
-    rows = np.column_stack((o, h, low, c, base_rows[:, 4] * USDC_VOLUME_SHARE,
+    base = (base_rows[:, 0], base_rows[:, 1], base_rows[:, 2], base_rows[:, 3])
+    o, h, low, c = derive_window(base, quote_rows[:, 0], quote_rows[:, 3], decimals)
+    return np.column_stack((o, h, low, c, base_rows[:, 4] * USDC_VOLUME_SHARE,
                             np.full(len(o), np.nan)))
-    return _round_prices(rows, decimals)
 
 
 def base_of(symbol: str, rules: Mapping[str, SymbolRules]) -> str:
@@ -133,13 +122,13 @@ def _needed(
 
 
 def _window(
-    files: Mapping[str, tuple[np.ndarray, Floats]], start_ms: int | None, end_ms: int | None
+    spans: Iterable[tuple[int, int]], start_ms: int | None, end_ms: int | None
 ) -> tuple[int, int]:
-    firsts = [int(t[0]) for t, _ in files.values() if len(t)]
-    lasts = [int(t[-1]) + MINUTE_MS for t, _ in files.values() if len(t)]
-    start = start_ms if start_ms is not None else min(firsts, default=BUNDLED_START_MS)
+    known = list(spans)
+    start = start_ms if start_ms is not None else min((a for a, _ in known),
+                                                      default=BUNDLED_START_MS)
     start -= start % MINUTE_MS
-    default_end = max(lasts) if lasts else start + BUNDLED_END_MS - BUNDLED_START_MS
+    default_end = max(b for _, b in known) if known else start + BUNDLED_END_MS - BUNDLED_START_MS
     end = end_ms if end_ms is not None else default_end
     if end <= start:
         raise DataError(f"empty period {start} .. {end} (epoch ms)")
@@ -162,58 +151,63 @@ def load_market_data(
 
     `folder` None means the bundled data; the period defaults to the span of the files found.
     A symbol without a file is derived (USDC) or synthetic. Deterministic for a given folder,
-    period and seed.
+    period and seed. Only the rows of the period are read.
     """
     rules = default_rules() if rules is None else rules
     wanted = sorted(rules) if symbols is None else list(symbols)
-    files = read_market_files(folder, wanted, rules)
-    return market_from_files(files, wanted, (start_ms, end_ms), seed, rules)
+    sources = find_sources(folder, wanted, rules)
+    return market_from_sources(sources, wanted, (start_ms, end_ms), seed, rules)
 
 
-def read_market_files(
+def find_sources(
     folder: str | Path | None, wanted: Iterable[str], rules: Mapping[str, SymbolRules]
-) -> dict[str, CandleFile]:
-    """Read the files of `wanted` and of what their derivation needs, by symbol."""
+) -> dict[str, CandleSource]:
+    """Return the files of `wanted` and of what their derivation needs, with their spans."""
     where = bundled_data_dir() if folder is None else Path(folder)
     needed = _needed(wanted, where, rules)
     found = {s: p for s in needed if (p := find_file(where, s)) is not None}
-    return {s: read_candle_file(p) for s, p in found.items()}
+    return {s: CandleSource.of(p) for s, p in found.items()}
 
 
-def market_from_files(
-    files: Mapping[str, CandleFile],
+def market_from_sources(
+    sources: Mapping[str, CandleSource],
     wanted: list[str],
     period: tuple[int | None, int | None],
     seed: int,
     rules: Mapping[str, SymbolRules],
 ) -> MarketData:
-    """Place the files on one minute grid over `period`; derive or synthesise the rest."""
-    start, minutes = _window(files, *period)
+    """Read the period of each file onto one minute grid; derive or synthesise the rest.
+
+    One file is read at a time and becomes its series at once, so no file is held whole.
+    """
+    spans = [src.span for src in sources.values() if src.span is not None]
+    start, minutes = _window(spans, *period)
     price_dp = _decimals(rules, "price_tick")
-    rows = {
-        s: _round_prices(_place_on_grid(t, r, start, minutes), price_dp.get(s, 8))
-        for s, (t, r) in files.items()
-    }
-    _complete(rows, _needed(wanted, None, rules, set(files)), (minutes, seed), rules)
-    series = {s: MinuteSeries(rows[s]) for s in wanted}
-    return MarketData(start, series, price_dp, _decimals(rules, "qty_step"))
+    series: dict[str, MinuteSeries] = {}
+    for symbol, src in sources.items():
+        times, rows = read_candle_file(src.path, start, start + minutes * MINUTE_MS)
+        grid = _place_on_grid(times, rows, start, minutes)
+        series[symbol] = MinuteSeries(_round_prices(grid, price_dp.get(symbol, 8)))
+    _complete(series, _needed(wanted, None, rules, set(sources)), (minutes, seed), rules)
+    return MarketData(start, {s: series[s] for s in wanted}, price_dp,
+                      _decimals(rules, "qty_step"))
 
 
 def _complete(
-    rows: dict[str, Floats],
+    series: dict[str, MinuteSeries],
     needed: list[str],
     size_and_seed: tuple[int, int],
     rules: Mapping[str, SymbolRules],
 ) -> None:
     minutes, seed = size_and_seed
     for symbol in needed:
-        if symbol not in rows and not (symbol.endswith("USDC") and symbol != "USDCUSDT"):
-            rows[symbol] = _synthesise(symbol, minutes, seed, rules)
+        if symbol not in series and not (symbol.endswith("USDC") and symbol != "USDCUSDT"):
+            series[symbol] = MinuteSeries(_synthesise(symbol, minutes, seed, rules))
     for symbol in needed:
-        if symbol not in rows:
-            usdt = rows[base_of(symbol, rules) + "USDT"]
+        if symbol not in series:
+            usdt = series[base_of(symbol, rules) + "USDT"]
             price_dp = decimals_of(rules[symbol].price_tick) if symbol in rules else 8
-            rows[symbol] = derive_quoted(usdt, rows["USDCUSDT"], price_dp)
+            series[symbol] = DerivedSeries(usdt, series["USDCUSDT"], price_dp)
 
 
 def _synthesise(symbol: str, minutes: int, seed: int, rules: Mapping[str, SymbolRules]) -> Floats:

@@ -32,7 +32,7 @@ MAX_CANDLES = 1000
 Ints = npt.NDArray[np.int64]
 
 
-@functools.lru_cache(maxsize=1 << 16)  # prices repeat (highs, lows, quiet minutes)
+@functools.lru_cache(maxsize=1 << 12)  # prices repeat (highs, lows, quiet minutes)
 def price_text(value: float, decimals: int) -> Decimal:
     """Return a float price as the Decimal of its `decimals`-place rounding."""
     return Decimal(f"{value:.{decimals}f}")
@@ -116,7 +116,7 @@ class MarketData:
     def last_price_float(self, symbol: str, done: int) -> float:
         """Return the close of the last completed minute (the first open before any)."""
         s = self.get(symbol)
-        return float(s.close[done - 1]) if done > 0 else float(s.open[0])
+        return s.close_at(done - 1) if done > 0 else s.open_at(0)
 
     def last_price(self, symbol: str, done: int) -> Decimal:
         """Return the last price as an exact Decimal on the market's tick."""
@@ -141,15 +141,12 @@ class MarketData:
         """Return (last, open, high, low, volume, quote volume) over the last 1440 minutes."""
         s = self.get(symbol)
         if done == 0:
-            first_open = float(s.open[0])
+            first_open = s.open_at(0)
             return first_open, first_open, first_open, first_open, 0.0, 0.0
         first = max(0, done - DAY_MINUTES)
+        high, low = s.high_low_between(first, done)
         return (
-            float(s.close[done - 1]),
-            float(s.open[first]),
-            float(s.day_high(DAY_MINUTES)[done - 1]),
-            float(s.day_low(DAY_MINUTES)[done - 1]),
-            s.volume_between(first, done),
+            s.close_at(done - 1), s.open_at(first), high, low, s.volume_between(first, done),
             s.quote_volume_between(first, done),
         )
 
@@ -209,20 +206,21 @@ class MarketData:
 
     def _aggregate(self, symbol: str, interval: str) -> Floats:
         s, b = self.get(symbol), self._bucket_index(interval)
+        o, h, low, c = s.window(0, len(s))
         return np.column_stack((
-            s.open[b.starts],
-            np.maximum.reduceat(s.high, b.starts),
-            np.minimum.reduceat(s.low, b.starts),
-            s.close[b.stops - 1],
+            o[b.starts],
+            np.maximum.reduceat(h, b.starts),
+            np.minimum.reduceat(low, b.starts),
+            c[b.stops - 1],
             s.cum_volume[b.stops] - s.cum_volume[b.starts],
             s.cum_quote[b.stops] - s.cum_quote[b.starts],
         ))
 
     def _row(self, symbol: str, first: int, stop: int) -> Iterable[float]:
         s = self.get(symbol)
+        high, low = s.high_low_between(first, stop)
         return (
-            float(s.open[first]), float(s.high[first:stop].max()), float(s.low[first:stop].min()),
-            float(s.close[stop - 1]), s.volume_between(first, stop),
+            s.open_at(first), high, low, s.close_at(stop - 1), s.volume_between(first, stop),
             s.quote_volume_between(first, stop),
         )
 

@@ -11,47 +11,97 @@ import talib
 Floats = npt.NDArray[np.float64]
 
 
+Window = tuple[Floats, Floats, Floats, Floats]
+"""Open, high, low and close of a run of minutes."""
+
+
 class MinuteSeries:
     """OHLCV arrays indexed by minute (index = (open_time_ms - t0) // 60000), plus running sums.
 
     Prices are floats rounded to the market's tick; Decimals are built only at the port boundary.
+    Hot paths read minutes through `window` and the `*_at` methods, which `DerivedSeries`
+    answers without holding arrays of its own.
     """
 
-    __slots__ = (
-        "_day_high", "_day_low", "close", "cum_quote", "cum_volume", "high", "low", "open",
-        "quote_volume", "volume",
-    )
+    __slots__ = ("_close", "_high", "_low", "_open", "_quote", "_volume", "cum_quote",
+                 "cum_volume")
 
     def __init__(self, rows: Floats) -> None:
         """Take an (n, 6) array: open, high, low, close, volume, quote volume (NaN → c × v)."""
-        ohlcv = rows
-        self.open: Floats = np.ascontiguousarray(ohlcv[:, 0])
-        self.high: Floats = np.ascontiguousarray(ohlcv[:, 1])
-        self.low: Floats = np.ascontiguousarray(ohlcv[:, 2])
-        self.close: Floats = np.ascontiguousarray(ohlcv[:, 3])
-        self.volume: Floats = np.ascontiguousarray(ohlcv[:, 4])
-        qv = rows[:, 5] if rows.shape[1] > 5 else np.full(len(rows), np.nan)
-        qv = np.where(np.isnan(qv), self.close * self.volume, qv)
-        self.quote_volume: Floats = np.ascontiguousarray(qv)
-        self.cum_volume: Floats = np.concatenate(([0.0], np.cumsum(self.volume)))
-        self.cum_quote: Floats = np.concatenate(([0.0], np.cumsum(self.quote_volume)))
-        self._day_high: Floats | None = None
-        self._day_low: Floats | None = None
+        self._open: Floats = np.ascontiguousarray(rows[:, 0])
+        self._high: Floats = np.ascontiguousarray(rows[:, 1])
+        self._low: Floats = np.ascontiguousarray(rows[:, 2])
+        self._close: Floats = np.ascontiguousarray(rows[:, 3])
+        self._volume: Floats = np.ascontiguousarray(rows[:, 4])
+        given = rows[:, 5] if rows.shape[1] > 5 else np.full(len(rows), np.nan)
+        missing = np.isnan(given)
+        qv = np.where(missing, self._close * self._volume, given)
+        # Only quote volumes that were given are kept; close × volume is recomputed on demand.
+        self._quote: Floats | None = None if missing.all() else np.ascontiguousarray(qv)
+        self.cum_volume, self.cum_quote = running_sums(self._volume, qv)
 
     def __len__(self) -> int:
-        return len(self.close)
+        return len(self.cum_volume) - 1
+
+    @property
+    def open(self) -> Floats:
+        """Return the open of every minute."""
+        return self._open
+
+    @property
+    def high(self) -> Floats:
+        """Return the high of every minute."""
+        return self._high
+
+    @property
+    def low(self) -> Floats:
+        """Return the low of every minute."""
+        return self._low
+
+    @property
+    def close(self) -> Floats:
+        """Return the close of every minute."""
+        return self._close
+
+    @property
+    def volume(self) -> Floats:
+        """Return the base volume of every minute."""
+        return self._volume
+
+    @property
+    def quote_volume(self) -> Floats:
+        """Return the quote volume per minute (close × volume where none was given)."""
+        return self.close * self.volume if self._quote is None else self._quote
+
+    def window(self, first: int, stop: int) -> Window:
+        """Return (open, high, low, close) of minutes `first` .. `stop - 1`."""
+        return (self._open[first:stop], self._high[first:stop], self._low[first:stop],
+                self._close[first:stop])
+
+    def open_at(self, index: int) -> float:
+        """Return the open of minute `index`."""
+        return float(self._open[index])
+
+    def close_at(self, index: int) -> float:
+        """Return the close of minute `index`."""
+        return float(self._close[index])
+
+    def volume_at(self, index: int) -> float:
+        """Return the base volume of minute `index`."""
+        return float(self._volume[index])
 
     def day_high(self, minutes: int) -> Floats:
         """Return, per minute i, the highest high of the `minutes` minutes ending at i."""
-        if self._day_high is None:
-            self._day_high = _trailing(self.high, minutes, talib.MAX, np.maximum)
-        return self._day_high
+        return _trailing(self.high, minutes, talib.MAX, np.maximum)
 
     def day_low(self, minutes: int) -> Floats:
         """Return, per minute i, the lowest low of the `minutes` minutes ending at i."""
-        if self._day_low is None:
-            self._day_low = _trailing(self.low, minutes, talib.MIN, np.minimum)
-        return self._day_low
+        return _trailing(self.low, minutes, talib.MIN, np.minimum)
+
+    def high_low_between(self, first: int, stop: int) -> tuple[float, float]:
+        """Return the highest high and lowest low of minutes `first` .. `stop - 1` (not none)."""
+        _, high, low, _ = self.window(first, stop)
+        return float(high.max()), float(low.min())
 
     def volume_between(self, first: int, stop: int) -> float:
         """Return the base volume of minutes `first` .. `stop - 1`."""
@@ -60,6 +110,12 @@ class MinuteSeries:
     def quote_volume_between(self, first: int, stop: int) -> float:
         """Return the quote volume of minutes `first` .. `stop - 1`."""
         return float(self.cum_quote[stop] - self.cum_quote[first])
+
+
+def running_sums(volume: Floats, quote_volume: Floats) -> tuple[Floats, Floats]:
+    """Return the running sums (from 0) of base and quote volumes, one longer than them."""
+    return (np.concatenate(([0.0], np.cumsum(volume))),
+            np.concatenate(([0.0], np.cumsum(quote_volume))))
 
 
 def _trailing(

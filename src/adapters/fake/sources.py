@@ -18,13 +18,13 @@ import attrs
 from adapters.fake.loader import (
     BUNDLED_END_MS,
     BUNDLED_START_MS,
-    CandleFile,
+    CandleSource,
     DataError,
     base_of,
     bundled_data_dir,
     find_file,
-    market_from_files,
-    read_market_files,
+    find_sources,
+    market_from_sources,
 )
 from adapters.fake.market import MINUTE_MS, MarketData
 from adapters.fake.rules import default_rules
@@ -110,8 +110,8 @@ def _sources(
     return sources
 
 
-def _covers(files: Mapping[str, CandleFile]) -> tuple[int, int]:
-    spans = [(int(t[0]), int(t[-1]) + MINUTE_MS) for t, _ in files.values() if len(t)]
+def _covers(files: Mapping[str, CandleSource]) -> tuple[int, int]:
+    spans = [f.span for f in files.values() if f.span is not None]
     if not spans:
         return BUNDLED_START_MS, BUNDLED_END_MS  # synthetic only: as long as the bundled data
     first = max(a for a, _ in spans)
@@ -132,18 +132,19 @@ def load_run_data(
 ) -> RunData:
     """Load the markets a run can use from `folder` (None: bundled), refusing missing ones.
 
-    The minutes loaded are `window` of the span common to the files (default: that span).
+    The minutes loaded are `window` of the span common to the files (default: that span);
+    the span comes from each file's first and last rows, and only the window's rows are read.
     """
     where = bundled_data_dir() if folder is None else folder
     if not where.is_dir():
         raise DataError(f"data folder not found: {where}")
     rules = default_rules()
     sources = _sources(where, list(required), synthetic, rules)
-    files = read_market_files(where, list(sources), rules)
+    files = find_sources(where, list(sources), rules)
     covers = _covers(files)
     if covers[1] <= covers[0]:
         raise DataError(f"{where}: the candle files do not overlap in time")
-    market = market_from_files(files, list(sources), (window or _whole)(covers), seed, rules)
+    market = market_from_sources(files, list(sources), (window or _whole)(covers), seed, rules)
     kinds = {k: tuple(s for s, v in sources.items() if v == k)
              for k in ("recorded", "derived", "synthetic")}
     return RunData(market, kinds["recorded"], kinds["derived"], kinds["synthetic"], covers,
