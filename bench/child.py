@@ -3,8 +3,8 @@
 The peak comes from `os.wait4` (the kernel's `ru_maxrss` of that child), taken by a small
 launcher process (LAUNCHER) that also times the child from fork to exit. With `sample_s`, the
 child's `VmRSS` is read from `/proc/PID/status` that often; with `tty_stderr`, its stderr is a
-pseudo-terminal (so `mexbot sim` draws its progress bar) and each sample carries the simulated
-day the bar showed last.
+pseudo-terminal (so `mexbot sim` draws its progress bar, `simulated ━━╸━━ 45% 2023-04-24 13:05`)
+and each sample carries the percentage of simulated time the bar showed last.
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DAY = re.compile(rb"day\s+(\d+(?:\.\d+)?)")
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+PERCENT = re.compile(rb"(\d{1,3})%\s+\d{4}-\d\d-\d\d \d\d:\d\d")  # the bar: 45% 2023-04-24 13:05
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One reading of the child: seconds since start, simulated day shown (None: none yet), MiB."""
+    """One reading of the child: seconds since start, progress shown (None: none yet), MiB."""
 
     wall_s: float
-    day: float | None
+    percent: float | None
     rss_mib: float
 
 
@@ -69,13 +70,19 @@ def vm_rss_mib(pid: int) -> float | None:
     return None
 
 
-class _DayReader(threading.Thread):
-    """Read a pseudo-terminal until it closes, keeping the last `day N` it showed."""
+def last_percent(text: bytes) -> float | None:
+    """Return the last percentage a progress bar showed in terminal output (None: none)."""
+    found = PERCENT.findall(ANSI.sub(b"", text))
+    return float(found[-1]) if found else None
+
+
+class _ProgressReader(threading.Thread):
+    """Read a pseudo-terminal until it closes, keeping the last percentage its bar showed."""
 
     def __init__(self, master_fd: int) -> None:
         super().__init__(daemon=True)
         self.master_fd = master_fd
-        self.day_value: float | None = None
+        self.percent: float | None = None
 
     def run(self) -> None:
         tail = b""
@@ -86,10 +93,8 @@ class _DayReader(threading.Thread):
                 return
             if not chunk:
                 return
-            tail = (tail + chunk)[-256:]
-            found = DAY.findall(tail)
-            if found:
-                self.day_value = float(found[-1])
+            tail = (tail + chunk)[-1024:]
+            self.percent = last_percent(tail) or self.percent
 
 
 # A small launcher forks and execs the command, so that its peak is not the bench's: on Linux a
@@ -111,7 +116,7 @@ def run_child(argv: list[str], cwd: Path, sample_s: float | None = None,
               tty_stderr: bool = False) -> ChildRun:
     """Run `mexbot ARGV` in `cwd`, stdout discarded; return what was measured."""
     master, slave = pty.openpty() if tty_stderr else (None, None)
-    reader = _DayReader(master) if master is not None else None
+    reader = _ProgressReader(master) if master is not None else None
     with tempfile.TemporaryDirectory(prefix="bench-child-") as folder:
         result = Path(folder) / "rusage"
         launcher = subprocess.Popen(
@@ -134,7 +139,7 @@ def run_child(argv: list[str], cwd: Path, sample_s: float | None = None,
 
 
 def _sample(launcher: subprocess.Popen[bytes], result: Path, sample_s: float | None,
-            reader: _DayReader | None) -> list[Sample]:
+            reader: _ProgressReader | None) -> list[Sample]:
     samples: list[Sample] = []
     if sample_s is None:
         return samples
@@ -144,7 +149,7 @@ def _sample(launcher: subprocess.Popen[bytes], result: Path, sample_s: float | N
             pid = int(Path(f"{result}.pid").read_text() or 0) or None
         rss = vm_rss_mib(pid) if pid is not None else None
         if rss is not None:
-            day = reader.day_value if reader is not None else None
-            samples.append(Sample(round(time.perf_counter() - began, 2), day, round(rss, 1)))
+            percent = reader.percent if reader is not None else None
+            samples.append(Sample(round(time.perf_counter() - began, 2), percent, round(rss, 1)))
         time.sleep(sample_s)
     return samples

@@ -3,11 +3,10 @@
 28 days: the month data covers 29.998 days and `sim` warms up on the first (29 is refused).
 
 Each run is a child process (bench/child.py): the peak from `wait4`, and every 0.2 s its
-`VmRSS` with the simulated day its progress bar showed (stderr is a pseudo-terminal so the
-bar is drawn; it moves in steps of 5 %, 1.4 days of 28). Growth from day 1 to the last day
-is the highest RSS sampled in the last tenth of the run (day >= 25.2 of 28, the summary
-included) against the RSS of the first sample at day >= 1: both after the loading, the
-pessimistic reading.
+`VmRSS` with the share of simulated time its progress bar showed (stderr is a pseudo-terminal,
+as in a user's terminal, so the bar is drawn). Growth from day 1 to the last day is the highest
+RSS sampled in the last tenth of the run (the summary included) against the RSS of the first
+sample past the first simulated day: both after the loading, the pessimistic reading.
 """
 
 from __future__ import annotations
@@ -25,20 +24,24 @@ MONTH_DAYS = 28
 
 def growth_pct(samples: tuple[Sample, ...], days: float) -> float | None:
     """Return the RSS growth from simulated day 1 to the last day, in percent (None: unknown)."""
-    first = next((s for s in samples if s.day is not None and s.day >= 1), None)
-    late = [s.rss_mib for s in samples if s.day is not None and s.day >= 0.9 * days]
+    first = _first_after_day_one(samples, days)
+    late = [s.rss_mib for s in samples if s.percent is not None and s.percent >= 90]
     if first is None or not late:
         return None
     return round((max(late) - first.rss_mib) / first.rss_mib * 100, 2)
 
 
+def _first_after_day_one(samples: tuple[Sample, ...], days: float) -> Sample | None:
+    return next((s for s in samples if s.percent is not None and s.percent >= 100 / days), None)
+
+
 def _row(case: str, done: ChildRun, days: float) -> Row:
     growth = growth_pct(done.samples, days)
-    first = next((s for s in done.samples if s.day is not None and s.day >= 1), None)
+    first = _first_after_day_one(done.samples, days)
     return {"benchmark": "sim-memory", "case": case, "exit_code": done.exit_code,
             "wall_s": round(done.wall_s, 2), "peak_mib": round(done.peak_mib, 1),
             "growth_pct": growth, "day1_rss_mib": None if first is None else first.rss_mib,
-            "samples": [[s.wall_s, s.day, s.rss_mib] for s in done.samples]}
+            "samples": [[s.wall_s, s.percent, s.rss_mib] for s in done.samples]}
 
 
 def run() -> list[Row]:

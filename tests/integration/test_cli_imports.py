@@ -9,7 +9,7 @@ import sys
 import pytest
 
 HEAVY = ("matplotlib", "telegram", "starlette", "uvicorn", "talib", "dependency_injector",
-         "numpy", "httpx")
+         "numpy", "httpx", "rich")
 COMMANDS = ("adapters.fake", "runners.backtest", "runners.sim", "runners.sim_command",
             "runners.run_command", "runners.sandbox_command", "runners.container")
 
@@ -45,3 +45,8 @@ def test_importing_the_cli_loads_no_command_module_nor_the_fake_exchange(
 
 def test_importing_the_backtest_command_does_not_load_matplotlib_before_a_chart() -> None:
     assert "matplotlib" not in _roots(loaded_after_import("runners.backtest"))
+
+
+def test_importing_the_sim_command_loads_no_telegram_chart_or_http_package() -> None:
+    loaded = _roots(loaded_after_import("runners.sim_command"))
+    assert loaded & {"telegram", "matplotlib", "httpx", "starlette", "uvicorn"} == set()

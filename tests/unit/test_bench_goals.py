@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bench.backtest_cli import report_digest
-from bench.child import Sample
+from bench.child import Sample, last_percent
 from bench.common import write_results
 from bench.goals import BACKTEST_GOALS, HELP_GOALS, SIM_GOALS, goal_table, judged, meets, skipped
 from bench.sim_memory import growth_pct
@@ -64,9 +64,9 @@ def test_the_results_json_holds_the_machine_and_every_row(tmp_path: Path) -> Non
 
 
 def test_growth_compares_the_late_peak_with_the_first_sample_after_day_one() -> None:
-    samples = (Sample(0.1, None, 50.0), Sample(1.0, 0.5, 200.0), Sample(2.0, 1.4, 100.0),
-               Sample(3.0, 25.2, 104.0), Sample(4.0, 28.0, 102.0))
-    assert growth_pct(samples, 28) == 4.0
+    samples = (Sample(0.1, None, 50.0), Sample(1.0, 2.0, 200.0), Sample(2.0, 5.0, 100.0),
+               Sample(3.0, 90.0, 104.0), Sample(4.0, 100.0, 102.0))
+    assert growth_pct(samples, 28) == 4.0  # day one of 28 ends at 3.6 %
 
 
 def test_growth_is_unknown_without_a_progress_bar() -> None:
@@ -79,3 +79,11 @@ def test_the_report_digest_ignores_the_order_of_keys(tmp_path: Path) -> None:
     two.write_text(json.dumps({"fees": "0.1", "final_value": "1.5", "trade_count": 2}))
     assert report_digest(one) == report_digest(two)
     assert report_digest(one)["trade_count"] == 2
+
+
+def test_the_progress_reading_is_the_last_percentage_the_bar_drew() -> None:
+    output = (b"simulated \x1b[90m\xe2\x94\x81\x1b[0m \x1b[35m  4%\x1b[0m 2023-04-21 01:00\r"
+              b"\x1b[2K2023-04-21 01:05 [info] return +0.18% today\r\n"
+              b"simulated \x1b[91m\xe2\x94\x81\x1b[0m \x1b[35m 12%\x1b[0m 2023-04-21 03:00")
+    assert last_percent(output) == 12.0
+    assert last_percent(b"mexbot sim: 1 days on bundled data") is None
