@@ -3,7 +3,8 @@
 A row is a plain dict (it goes into the JSON as is): `benchmark`, `case`, the measured
 `wall_s`, `peak_mib` and, for the 30-day sim, `growth_pct`; `goals` maps each of those keys to
 its limit (strictly below it for `<`, at most it for `<=`); `pass` is true when every goal is
-met (and the command exited 0), None when nothing was measured against a goal.
+met (and the command exited 0 and, for a backtest, wrote the recorded report: `same_report`),
+None when nothing was measured against a goal.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ SIM_GOALS: dict[str, Goal] = {"peak_mib": ("<", 100 * MB_IN_MIB, "< 100 MB")}
 SIM_30_GOALS: dict[str, Goal] = {"peak_mib": ("<", 150 * MB_IN_MIB, "< 150 MB"),
                                  "growth_pct": ("<", 5.0, "growth < 5 %")}
 COLUMNS = (("case", 46), ("exit", 5), ("wall_s", 8), ("peak_mib", 10), ("growth_pct", 11),
-           ("goal", 32), ("pass", 5))
+           ("same", 6), ("goal", 32), ("pass", 5))
 
 
 def meets(value: float | None, goal: Goal) -> bool | None:
@@ -38,6 +39,8 @@ def judged(row: Row, goals: dict[str, Goal]) -> Row:
     verdicts = [meets(row.get(key), goal) for key, goal in goals.items()]
     if row.get("exit_code", 0) != 0:
         verdicts.append(False)  # a command that failed meets no goal, however fast it failed
+    if row.get("same_report") is False:
+        verdicts.append(False)  # faster with other trades is no result
     passed = False if False in verdicts else None if None in verdicts else True
     return {**row, "goals": {key: goal[2] for key, goal in goals.items()},
             "pass": passed}
@@ -48,6 +51,8 @@ def _cell(row: Row, key: str) -> str:
         return ", ".join(row.get("goals", {}).values()) or "-"
     if key == "pass":
         return {True: "PASS", False: "FAIL", None: "-"}[row.get("pass")]
+    if key == "same":
+        return {True: "yes", False: "NO", None: "-"}[row.get("same_report")]
     value = row.get("exit_code" if key == "exit" else key)
     if value is None:
         return "-"

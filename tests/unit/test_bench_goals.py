@@ -29,6 +29,12 @@ def test_a_command_that_exited_with_an_error_fails_however_fast() -> None:
     assert judged({"exit_code": 2, "wall_s": 0.1}, HELP_GOALS)["pass"] is False
 
 
+def test_a_fast_backtest_with_other_trades_than_recorded_fails() -> None:
+    row = judged({"exit_code": 0, "wall_s": 1.0, "peak_mib": 50.0, "same_report": False},
+                 BACKTEST_GOALS)
+    assert row["pass"] is False
+
+
 def test_a_strict_goal_is_not_met_at_its_limit() -> None:
     assert meets(0.5, ("<", 0.5, "< 0.5 s")) is False
     assert meets(0.49, ("<", 0.5, "< 0.5 s")) is True
@@ -48,11 +54,12 @@ def test_the_table_has_a_line_per_row_with_its_goal_and_verdict() -> None:
                     "peak_mib": 22.5}, HELP_GOALS),
             skipped("backtest-cli", "backtest whole folder", "no candles")]
     lines = goal_table(rows).splitlines()
-    assert lines[0].split() == ["case", "exit", "wall_s", "peak_mib", "growth_pct", "goal",
-                                "pass"]
-    assert lines[2].split() == ["mexbot", "--help", "0", "0.21", "22.50", "-", "<", "0.5",
-                                "s", "PASS"]
-    assert lines[3].split() == ["backtest", "whole", "folder", "-", "-", "-", "-", "-", "-"]
+    assert lines[0].split() == ["case", "exit", "wall_s", "peak_mib", "growth_pct", "same",
+                                "goal", "pass"]
+    assert lines[2].split() == ["mexbot", "--help", "0", "0.21", "22.50", "-", "-", "<",
+                                "0.5", "s", "PASS"]
+    assert lines[3].split() == ["backtest", "whole", "folder", "-", "-", "-", "-", "-", "-",
+                                "-"]
 
 
 def test_the_results_json_holds_the_machine_and_every_row(tmp_path: Path) -> None:
