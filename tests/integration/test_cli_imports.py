@@ -10,6 +10,8 @@ import pytest
 
 HEAVY = ("matplotlib", "telegram", "starlette", "uvicorn", "talib", "dependency_injector",
          "numpy", "httpx", "rich")
+# importlib.metadata (for --version) loads email, zipfile, csv...: ~3 MiB of every command.
+UNUSED_STDLIB = ("importlib.metadata", "email")
 COMMANDS = ("adapters.fake", "runners.backtest", "runners.sim", "runners.sim_command",
             "runners.run_command", "runners.sandbox_command", "runners.container")
 
@@ -41,6 +43,12 @@ def test_importing_the_cli_loads_no_command_module_nor_the_fake_exchange(
     cli_modules: set[str],
 ) -> None:
     assert cli_modules & set(COMMANDS) == set()
+
+
+def test_importing_the_cli_does_not_load_the_package_metadata_before_version_is_asked(
+    cli_modules: set[str],
+) -> None:
+    assert cli_modules & set(UNUSED_STDLIB) == set()
 
 
 def test_importing_the_backtest_command_does_not_load_matplotlib_before_a_chart() -> None:
