@@ -8,55 +8,62 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 from collections.abc import Callable
 
-from bench import memory, positions, ratelimit, scan, throughput
-from bench.common import RESULTS, Row, machine
+from bench import backtest_cli, memory, positions, ratelimit, scan, sim_memory, throughput
+from bench.common import RESULTS, Row, machine, write_results
+from bench.goals import goal_table
 
 
-def _benchmarks(days: int) -> dict[str, Callable[[], Row | None]]:
+def _benchmarks(days: int) -> dict[str, Callable[[], Row | list[Row] | None]]:
     return {
         "throughput": lambda: throughput.run(days),
         "positions": positions.run,
         "memory": lambda: memory.run(days),
         "scan": scan.run,
         "ratelimit": ratelimit.run,
+        "backtest-cli": backtest_cli.run,  # issue 16's goals: wall and peak RSS of commands
+        "sim-memory": sim_memory.run,
     }
 
 
 def _table(rows: list[Row]) -> str:
     lines = []
-    for row in rows:
+    for row in (r for r in rows if "goals" not in r and "skipped" not in r):
         name = row.get("benchmark", "?")
         facts = ", ".join(f"{k}={v}" for k, v in row.items() if k != "benchmark")
         lines.append(f"{name:<28} {facts}")
     return "\n".join(lines)
 
 
+def _print_goals(rows: list[Row]) -> None:
+    judged = [r for r in rows if "goals" in r or "skipped" in r]
+    if judged:
+        print(goal_table(judged))
+    for row in (r for r in judged if "skipped" in r):
+        print(f"skipped {row['case']}: {row['skipped']}")
+
+
 def main() -> int:
     """Run the chosen benchmarks, print the table, write the JSON; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", default="throughput,positions,memory,scan",
-                        help="comma-separated: throughput, positions, memory, scan, ratelimit")
+                        help="comma-separated: throughput, positions, memory, scan, ratelimit, "
+                             "backtest-cli, sim-memory")
     parser.add_argument("--days", type=int, default=30, help="simulated days (default 30)")
     args = parser.parse_args()
     chosen = _benchmarks(args.days)
     rows: list[Row] = []
     for name in args.only.split(","):
         print(f"running {name} …", flush=True)
-        row = chosen[name.strip()]()
-        if row is not None:
-            rows.append(row)
+        found = chosen[name.strip()]()
+        rows += [] if found is None else found if isinstance(found, list) else [found]
     facts = machine()
     print(f"machine: {facts}")
     print(_table(rows))
-    RESULTS.mkdir(exist_ok=True)
+    _print_goals(rows)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    text = json.dumps({"time": stamp, "machine": facts, "results": rows}, indent=1) + "\n"
-    (RESULTS / f"bench-{stamp}.json").write_text(text)
-    (RESULTS / "latest.json").write_text(text)
-    print(f"wrote {RESULTS / f'bench-{stamp}.json'}")
+    print(f"wrote {write_results(RESULTS, stamp, facts, rows)}")
     return 0
 
 

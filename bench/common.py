@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 from pathlib import Path
@@ -34,3 +35,13 @@ def machine() -> dict[str, Any]:
                 model = line.split(":", 1)[1].strip()
                 break
     return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version()}
+
+
+def write_results(folder: Path, stamp: str, facts: dict[str, Any], rows: list[Row]) -> Path:
+    """Write the run as `bench-<stamp>.json` and `latest.json` in `folder`; return the first."""
+    folder.mkdir(exist_ok=True)
+    text = json.dumps({"time": stamp, "machine": facts, "results": rows}, indent=1) + "\n"
+    path = folder / f"bench-{stamp}.json"
+    path.write_text(text)
+    (folder / "latest.json").write_text(text)
+    return path

@@ -26,18 +26,17 @@ from adapters.fake.sources import RunData, load_run_data
 from adapters.fake.store import InMemoryStore
 from mexcore.config import load_config
 from mexcore.policies import BotConfig
-from runners.backtest_charts import write_charts
+from runners.backtest_args import add_backtest_parser as add_backtest_parser
 from runners.backtest_output import render_report, report_json
 from runners.backtest_report import BacktestReport, build_report
 from runners.logs import simulated_log_time
 from runners.loop import ServiceFailed
-from runners.periods import backtest_period, positive_days, traded_symbols, warn_ignored
+from runners.periods import backtest_period, traded_symbols, warn_ignored
 from runners.plugins import check_factories
 from runners.settings import read_toml
 from runners.sim import DAY_MS, WARM_UP_MS, SimOptions, SimRun, run_sim
 from runners.sim_console import SimConsole
 
-DEFAULT_OUT = Path("backtest-out")
 MIN_MARKET_MS = 4 * WARM_UP_MS  # run_sim warms up min(1 day, span / 4)
 
 
@@ -140,36 +139,14 @@ def write_outputs(
     text_path.write_text(render_report(backtest.report, markets) + "\n", encoding="utf-8")
     data: dict[str, Any] = report_json(backtest.report)
     json_path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    pictures = write_charts(backtest.report, backtest.market, out_dir) if charts else []
+    pictures = _charts(backtest, out_dir) if charts else []
     return [text_path, json_path, *pictures]
 
 
-def add_backtest_parser(subparsers: Any) -> None:
-    """Add the `backtest` command and its options to the CLI's subparsers."""
-    parser = subparsers.add_parser("backtest", help="replay recorded candles; report and charts")
-    parser.add_argument("--config", type=Path, default=None, help="mexbot.toml (optional)")
-    parser.add_argument("--data", type=Path, default=None,
-                        help="folder of SYMBOL-1m.csv[.gz] files (default: bundled data)")
-    parser.add_argument("--from", dest="from_", default=None,
-                        help="start, UTC date or ISO time (default: data start + 1 day warm-up)")
-    parser.add_argument("--to", default=None,
-                        help="end, UTC; a bare date includes that whole day (default: data end)")
-    parser.add_argument("--days", type=positive_days, default=None,
-                        help="length in days, with at most one of --from and --to")
-    parser.add_argument("--synthetic", action="store_true",
-                        help="seeded random walks for traded symbols the data has no candles for")
-    parser.add_argument("--seed", type=int, default=None, help="default: [sim] seed")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the files")
-    parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--every-tick", action="store_true",
-                        help="tick every runner at its interval even when it promised that "
-                             "nothing can happen yet (slower; the same trades)")
-    parser.add_argument("--verify-quiet", action="store_true",
-                        help="run the ticks that would be skipped and fail if one acts")
-    parser.add_argument("--strict", action="store_true",
-                        help="stop at the first tick that raises (exit 1, naming the service) "
-                             "instead of logging it and going on")
+def _charts(backtest: Backtest, out_dir: Path) -> list[Path]:
+    from runners.backtest_charts import write_charts  # matplotlib: only when charts are drawn
+
+    return write_charts(backtest.report, backtest.market, out_dir)
 
 
 def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOptions:

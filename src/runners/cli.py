@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -12,10 +11,16 @@ from pathlib import Path
 from mexcore.config import config_to_mapping, load_config, redacted, to_toml
 from mexcore.errors import ConfigError, StopForHuman
 from mexcore.policies import BotConfig
-from runners.backtest import add_backtest_parser
-from runners.cli_checks import LOG_LEVELS, UsageError, check_args, one_line_types, port
+from runners.backtest_args import add_backtest_parser
+from runners.cli_checks import (
+    LOG_LEVELS,
+    UsageError,
+    check_args,
+    one_line_types,
+    port,
+    positive_days,
+)
 from runners.logs import configure_logging
-from runners.periods import positive_days
 from runners.settings import read_toml, secrets_from_env
 from runners.status_command import add_watch_commands
 
@@ -152,9 +157,13 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         print(effective_config_text(load_bot_config(args.config)))
         return 0
     if command == "sim":
+        import asyncio
+
         from runners.sim_command import sim_command
         return int(asyncio.run(sim_command(args)))
     if command == "run":
+        import asyncio
+
         from runners.run_command import run_command
         return int(asyncio.run(run_command(args)))
     if command == "backtest":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +104,14 @@ def check_out_folder(path: Path) -> None:
     """Create the output folder now, so a file in the way or no write access fails first."""
     if problem := folder_problem(path):
         raise UsageError("--out", problem)
+
+
+def positive_days(text: str) -> Decimal:
+    """Parse a `--days` value: a number of days greater than 0."""
+    try:
+        days = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not days.is_finite() or days <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the number of days must be more than 0")
+    return days

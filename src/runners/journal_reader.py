@@ -6,7 +6,6 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from adapters.sqlite import FILE_NAME, SqliteStore
@@ -15,6 +14,8 @@ from mexcore.errors import StopForHuman
 
 def mexbot_version() -> str:
     """Return the installed mexbot version ("unknown" when run from a bare checkout)."""
+    from importlib.metadata import PackageNotFoundError, version  # ~3 MiB: only when asked
+
     try:
         return version("mexbot")
     except PackageNotFoundError:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from adapters.fake.loader import DataError
 from adapters.fake.sources import RunData
@@ -23,17 +22,6 @@ def utc(time_ms: int) -> str:
 def covered(covers: tuple[int, int]) -> str:
     """Return `the data covers A → B UTC` for a span in epoch ms."""
     return f"the data covers {utc(covers[0])} → {utc(covers[1])} UTC"
-
-
-def positive_days(text: str) -> Decimal:
-    """Parse a `--days` value: a number of days greater than 0."""
-    try:
-        days = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
-    if not days.is_finite() or days <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: the number of days must be more than 0")
-    return days
 
 
 def traded_symbols(config: BotConfig) -> tuple[str, ...]:

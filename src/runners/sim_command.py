@@ -7,7 +7,7 @@ import asyncio
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
 from decimal import Decimal
 
 import attrs
@@ -21,13 +21,11 @@ from mexcore.services.deps import ServiceDeps
 from runners.cli import effective_config_text, load_bot_config
 from runners.logs import simulated_log_time
 from runners.loop import RunnerLoop
-from runners.metrics_link import metrics_running
 from runners.periods import sim_period, traded_symbols, warn_ignored
-from runners.settings import secrets_from_env
+from runners.settings import Secrets, secrets_from_env
 from runners.sim import SimOptions, SimRun, load_sim_market, run_sim
 from runners.sim_console import SimConsole, sim_stamp
 from runners.summary import balances_text, render_summary
-from runners.telegram_link import telegram_notifier, telegram_running
 from runners.web_link import web_link, web_running
 
 
@@ -59,7 +57,7 @@ async def sim_command(args: argparse.Namespace) -> int:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 2
     clock = FakeClock()
-    notifier: Notifier = telegram_notifier(secrets, config) or SimConsole(
+    notifier: Notifier = _telegram_notifier(secrets, config) or SimConsole(
         clock.now_ms, verbose=getattr(args, "verbose", False), quiet=args.quiet)
     start, end = sim_period((data.market.start_ms, data.market.end_ms), options.days)
     print(f"mexbot sim: {options.days} days on {options.data} data ({sim_stamp(start)} to "
@@ -70,8 +68,8 @@ async def sim_command(args: argparse.Namespace) -> int:
     @asynccontextmanager
     async def session(deps: ServiceDeps, loops: list[RunnerLoop]) -> AsyncIterator[None]:
         text = effective_config_text(config)
-        async with (metrics_running(metrics, deps, loops, config),
-                    telegram_running(notifier, secrets, config, deps, loops, text),
+        async with (_metrics_running(metrics, deps, loops, config),
+                    _telegram_running(notifier, secrets, config, deps, loops, text),
                     web_running(web, deps, loops, config, text, simulated=True)):
             yield
 
@@ -115,3 +113,32 @@ def sim_data(config: BotConfig, options: SimOptions) -> RunData:
     data = load_sim_market(options, traded_symbols(config))
     sim_period((data.market.start_ms, data.market.end_ms), options.days)
     return data
+
+
+def _telegram_notifier(secrets: Secrets, config: BotConfig) -> Notifier | None:
+    if not secrets.telegram_bot_token:
+        return None
+    from runners.telegram_link import telegram_notifier  # python-telegram-bot only when used
+
+    return telegram_notifier(secrets, config)
+
+
+def _telegram_running(
+    notifier: Notifier, secrets: Secrets, config: BotConfig, deps: ServiceDeps,
+    loops: list[RunnerLoop], config_text: str,
+) -> AbstractAsyncContextManager[None]:
+    if not secrets.telegram_bot_token:
+        return nullcontext()
+    from runners.telegram_link import telegram_running  # python-telegram-bot only when used
+
+    return telegram_running(notifier, secrets, config, deps, loops, config_text)
+
+
+def _metrics_running(
+    metrics: str | None, deps: ServiceDeps, loops: list[RunnerLoop], config: BotConfig
+) -> AbstractAsyncContextManager[object]:
+    if metrics is None:
+        return nullcontext()
+    from runners.metrics_link import metrics_running  # prometheus and its server only when used
+
+    return metrics_running(metrics, deps, loops, config)

@@ -51,9 +51,22 @@ class StatusReport:
 
 def add_watch_commands(parser: argparse.ArgumentParser, commands: Any) -> None:
     """Register `--version`, `mexbot status` and `mexbot trades`."""
-    parser.add_argument("--version", action="version", version=f"mexbot {mexbot_version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     add_status_parser(commands)
     add_trades_parser(commands)
+
+
+class _Version(argparse.Action):
+    """Print `mexbot VERSION` and exit; the version is looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        print(f"mexbot {mexbot_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def add_status_parser(commands: Any) -> None:
