@@ -86,11 +86,32 @@ class Holding:
 
 
 @attrs.frozen
+class VsHolding:
+    """The bot's value next to holding the start balances and buying the targets at the start.
+
+    All in USDT since `since_ms`; `targets_now` is None when the targets had no start price.
+    """
+
+    since_ms: int
+    start_value: Decimal = money()
+    hold_now: Decimal = money()
+    targets_now: Decimal | None = optional_money()
+    targets_label: str = ""
+
+    def change(self, value: Decimal | None) -> Decimal | None:
+        """Return the return of `value` against the start value, a fraction (None: unknown)."""
+        if value is None or self.start_value <= ZERO:
+            return None
+        return (value - self.start_value) / self.start_value
+
+
+@attrs.frozen
 class PortfolioView:
-    """Every holding and the total value in USDT."""
+    """Every holding and the total value in USDT; `vs_holding` when a start is known."""
 
     holdings: tuple[Holding, ...] = attrs.field(converter=_holdings)
     total_usdt: Decimal = money()
+    vs_holding: VsHolding | None = None
 
     def holding(self, asset: str) -> Holding | None:
         """Return the holding of `asset`, or None."""

@@ -30,6 +30,7 @@ from mexcore.services.portfolio_rebalance import PortfolioRebalancer
 from mexcore.state import Cursors, PauseFlags, RunnerStatuses
 from mexcore.values import PortfolioSnapshot, Side
 from runners.loop import RunnerLoop
+from runners.panel_vs import vs_holding
 from runners.summary import positions_by_symbol
 
 MANUAL = "telegram"
@@ -70,7 +71,9 @@ class ServicePanel:
                             values.get(asset, ZERO) / total if total else ZERO,
                             targets.get(asset))
                     for asset, b in sorted(view.balances.items()) if b.total > 0]
-        return PortfolioView(holdings, total)
+        start = vs_holding(Cursors(self._deps.store, "vs_holding"), view,
+                           self._deps.clock.now_ms(), self._config.balance_monitor.targets)
+        return PortfolioView(holdings, total, start)
 
     async def pnl(self) -> PnlView:
         """Return the average-cost position of every symbol in the fill journal."""

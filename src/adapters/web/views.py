@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from mexcore.money import CENT, ZERO, format_decimal, format_step
-from mexcore.panel import ControlPanel
+from mexcore.panel import ControlPanel, VsHolding
 from mexcore.values import PortfolioSnapshot
 
 DAY_MS = 86_400_000
@@ -73,8 +73,24 @@ async def overview(panel: ControlPanel, time: BotTime) -> dict[str, Any]:
             "today": None if today is None else cents(today),
             "realised": cents(pnl.total_realised), "unrealised": cents(pnl.total_unrealised),
             "total_pnl": cents(pnl.total_realised + pnl.total_unrealised),
-            "holdings": holdings, "chart": _dated(value_chart(snapshots), time),
+            "holdings": holdings, "vs": vs_rows(portfolio.vs_holding, portfolio.total_usdt),
+            "chart": _dated(value_chart(snapshots), time),
             "now": time.text(time.now_ms()), "version": await panel.version()}
+
+
+def vs_rows(vs: VsHolding | None, now_value: Decimal) -> list[dict[str, str]]:
+    """Return the bot, holding the start and buying the targets: value now and return."""
+    if vs is None:
+        return []
+    rows = [("bot", now_value), ("hold the start balances", vs.hold_now)]
+    if vs.targets_now is not None:
+        rows.append((vs.targets_label, vs.targets_now))
+    return [{"label": label, "value": format_step(value, CENT),
+             "return": _signed(percent(vs.change(value)))} for label, value in rows]
+
+
+def _signed(text: str) -> str:
+    return text if text.startswith(("-", "—")) or text.startswith("0.0 ") else f"+{text}"
 
 
 def _dated(chart: dict[str, Any] | None, time: BotTime) -> dict[str, Any] | None:

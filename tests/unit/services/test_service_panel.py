@@ -104,3 +104,19 @@ async def test_statuses_carry_each_runners_interval_and_pnl_rows_their_market() 
 
     assert statuses["balance_monitor"] == BotConfig().balance_monitor.interval_s
     assert [r.symbol for r in rows] == ["BTCUSDC"]
+
+
+async def test_the_portfolio_compares_the_bot_with_holding_its_first_seen_balances() -> None:
+    panel, _ = _panel({"USDT": 100, "BTC": "0.001"})
+    first = await panel.portfolio()
+    assert first.vs_holding is not None
+    start = first.vs_holding.start_value
+
+    second = await panel.portfolio()
+
+    assert second.vs_holding is not None
+    assert second.vs_holding.start_value == start == first.total_usdt
+    assert second.vs_holding.hold_now == first.total_usdt  # flat prices: holding kept its value
+    assert second.vs_holding.targets_now is not None
+    assert second.vs_holding.targets_label == "buy BTC/ETH 60/40 and hold"
+    assert second.vs_holding.change(second.total_usdt) == 0
