@@ -11,8 +11,9 @@ does, does not import numpy, TA-Lib and every service.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mexcore.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from mexcore.client_ids import client_order_id
@@ -141,9 +142,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Load a public name from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'mexcore' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"mexcore.{home}"), name)
+__getattr__ = lazy_attributes(__name__, _HOMES)

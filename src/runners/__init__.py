@@ -6,8 +6,9 @@ one runner module does not import the container's HTTP stack.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mexcore.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from runners.backtest import Backtest, BacktestOptions, run_backtest, write_outputs
@@ -45,9 +46,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Load a public name from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'runners' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"runners.{home}"), name)
+__getattr__ = lazy_attributes(__name__, _HOMES)
