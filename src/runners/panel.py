@@ -11,7 +11,6 @@ from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.panel import (
     AssetPnl,
     AutobuyView,
-    Holding,
     Opportunity,
     OrdersView,
     PnlView,
@@ -27,10 +26,11 @@ from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import STABLES, MarketView
 from mexcore.services.market_orders import MarketOrders
 from mexcore.services.portfolio_rebalance import PortfolioRebalancer
+from mexcore.services.portfolio_record import held_portfolio, target_bases
 from mexcore.state import Cursors, PauseFlags, RunnerStatuses
 from mexcore.values import PortfolioSnapshot, Side
 from runners.loop import RunnerLoop
-from runners.panel_vs import vs_holding
+from runners.panel_vs import portfolio_view
 from runners.summary import positions_by_symbol
 
 MANUAL = "telegram"
@@ -63,17 +63,9 @@ class ServicePanel:
     async def portfolio(self) -> PortfolioView:
         """Return balances, USDT values, weights and the BTC/ETH target weights."""
         view = await MarketView.load(self._deps.exchange)
-        values = view.values_usdt()
-        total = sum(values.values(), ZERO)
-        targets = {symbol.removesuffix("USDC"): weight
-                   for symbol, weight in self._config.balance_monitor.targets.items()}
-        holdings = [Holding(asset, b.free, b.locked, values.get(asset, ZERO),
-                            values.get(asset, ZERO) / total if total else ZERO,
-                            targets.get(asset))
-                    for asset, b in sorted(view.balances.items()) if b.total > 0]
-        start = vs_holding(Cursors(self._deps.store, "vs_holding"), view,
-                           self._deps.clock.now_ms(), self._config.balance_monitor.targets)
-        return PortfolioView(holdings, total, start)
+        targets = self._config.balance_monitor.targets
+        now = held_portfolio(view, self._deps.clock.now_ms(), target_bases(targets))
+        return portfolio_view(now, self._deps.store, targets, view.rules)
 
     async def pnl(self) -> PnlView:
         """Return the average-cost position of every symbol in the fill journal."""
