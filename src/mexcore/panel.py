@@ -62,7 +62,8 @@ class UnknownAssetError(ValueError):
 class RunnerStatus:
     """One runner: paused or running, its last and next tick (epoch ms), its last error.
 
-    `interval_s` is how often it ticks (None: not known), which `/healthz` judges it by.
+    `interval_s` is how often it ticks (None: not known), which `/healthz` judges it by;
+    `ticks`, `actions` and `errors` count since the journal began.
     """
 
     name: str
@@ -71,6 +72,10 @@ class RunnerStatus:
     next_tick_ms: int | None = None
     last_error: str | None = None
     interval_s: float | None = None
+    ticks: int = 0
+    actions: int = 0
+    errors: int = 0
+    last_error_ms: int | None = None
 
 
 @attrs.frozen
@@ -122,7 +127,8 @@ class PortfolioView:
 class AssetPnl:
     """Average-cost position of one asset: quantity, average cost, realised and unrealised.
 
-    `asset` is the text shown ("BTC (BTCUSDC)"); `symbol` the market, when known.
+    `asset` is the text shown ("BTC (BTCUSDC)"); `symbol` the market, when known; `fees`
+    what its fills paid, in the quote.
     """
 
     asset: str
@@ -131,6 +137,7 @@ class AssetPnl:
     realised: Decimal = money(default=ZERO)
     unrealised: Decimal = money(default=ZERO)
     symbol: str = ""
+    fees: Decimal = money(default=ZERO)
 
 
 @attrs.frozen

@@ -8,12 +8,17 @@ from decimal import Decimal
 import attrs
 
 from adapters.fake.market import MarketData
-from mexcore.money import ONE, ZERO
+from mexcore.money import ONE
 from mexcore.ports import Store
 from mexcore.values import SymbolRules
-from runners.benchmarks import Benchmark, benchmark, buy_quantities, holding_value, targets_label
-
-DEFAULT_TAKER_FEE = Decimal("0.0005")  # MEXC spot taker rate, as SymbolRules defaults
+from runners.benchmarks import (
+    Benchmark,
+    benchmark,
+    buy_quantities,
+    holding_value,
+    target_assets,
+    targets_label,
+)
 
 
 @attrs.frozen
@@ -50,20 +55,6 @@ def prices_at(market: MarketData, assets: Iterable[str], time_ms: int) -> dict[s
 def hold_value(market: MarketData, balances: Mapping[str, Decimal], time_ms: int) -> Decimal:
     """Return the USDT value at `time_ms` of simply holding `balances`."""
     return holding_value(balances, prices_at(market, balances, time_ms))
-
-
-def target_assets(
-    targets: Mapping[str, Decimal], rules: Mapping[str, SymbolRules]
-) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """Return the weight and taker fee rate of each base asset of the target symbols."""
-    weights: dict[str, Decimal] = {}
-    fees: dict[str, Decimal] = {}
-    for symbol, weight in targets.items():
-        rule = rules.get(symbol)
-        base = rule.base if rule is not None else symbol.removesuffix("USDC").removesuffix("USDT")
-        weights[base] = weights.get(base, ZERO) + weight
-        fees[base] = rule.taker_fee if rule is not None else DEFAULT_TAKER_FEE
-    return weights, fees
 
 
 def sample_times(store: Store, window: RunWindow) -> list[int]:

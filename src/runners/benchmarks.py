@@ -13,7 +13,10 @@ from decimal import Decimal
 import attrs
 
 from mexcore.money import ONE, ZERO
+from mexcore.values import SymbolRules
 from runners.backtest_metrics import Point, max_drawdown, total_return
+
+DEFAULT_TAKER_FEE = Decimal("0.0005")  # MEXC spot taker rate, as SymbolRules defaults
 
 
 @attrs.frozen
@@ -76,3 +79,17 @@ def targets_label(weights: Mapping[str, Decimal]) -> str:
     assets = "/".join(weights)
     split = "/".join(f"{w * 100:.0f}" for w in weights.values())
     return f"buy {assets} {split} and hold"
+
+
+def target_assets(
+    targets: Mapping[str, Decimal], rules: Mapping[str, SymbolRules]
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Return the weight and taker fee rate of each base asset of the target symbols."""
+    weights: dict[str, Decimal] = {}
+    fees: dict[str, Decimal] = {}
+    for symbol, weight in targets.items():
+        rule = rules.get(symbol)
+        base = rule.base if rule is not None else symbol.removesuffix("USDC").removesuffix("USDT")
+        weights[base] = weights.get(base, ZERO) + weight
+        fees[base] = rule.taker_fee if rule is not None else DEFAULT_TAKER_FEE
+    return weights, fees

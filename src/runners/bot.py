@@ -17,6 +17,7 @@ from mexcore.services.deps import ServiceDeps
 from mexcore.services.orders_reporter import OrdersReporter
 from mexcore.services.pnl_monitor import PnlMonitor
 from mexcore.services.portfolio_rebalance import PortfolioRebalancer
+from mexcore.services.portfolio_record import target_bases
 from mexcore.services.scanner import MarketScanner
 from mexcore.services.snapshots import PortfolioSnapshots
 from mexcore.state import RunnerStatuses
@@ -51,7 +52,8 @@ def build_services(config: BotConfig, deps: ServiceDeps) -> list[tuple[Service, 
          config.orders_reporter.interval_s),
     ]
     services = [(make(), interval) for enabled, make, interval in candidates if enabled]
-    return [*services, (PortfolioSnapshots(deps), SNAPSHOT_INTERVAL_S)]
+    snapshots = PortfolioSnapshots(deps, target_bases(bm.targets))
+    return [*services, (snapshots, SNAPSHOT_INTERVAL_S)]
 
 
 def all_services(

@@ -11,7 +11,6 @@ from mexcore.money import CENT, ZERO, format_decimal, format_step
 from mexcore.panel import (
     AssetPnl,
     AutobuyView,
-    Holding,
     Opportunity,
     OrdersView,
     PnlView,
@@ -23,14 +22,17 @@ from mexcore.panel import (
     UnknownRunnerError,
 )
 from mexcore.policies import BotConfig
+from mexcore.ports import Store
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import STABLES, MarketView
 from mexcore.services.market_orders import MarketOrders
 from mexcore.services.portfolio_rebalance import PortfolioRebalancer
+from mexcore.services.portfolio_record import held_portfolio, target_bases
 from mexcore.state import Cursors, PauseFlags, RunnerStatuses
+from mexcore.state import RunnerStatus as StoredStatus
 from mexcore.values import PortfolioSnapshot, Side
 from runners.loop import RunnerLoop
-from runners.panel_vs import vs_holding
+from runners.panel_vs import portfolio_view
 from runners.summary import positions_by_symbol
 
 MANUAL = "telegram"
@@ -56,24 +58,14 @@ class ServicePanel:
         return [self._status(name, pauses.is_paused(name)) for name in self._names]
 
     def _status(self, name: str, paused: bool) -> RunnerStatus:
-        s = self._statuses.get(name)
-        return RunnerStatus(name, paused, s.last_tick_ms, s.next_tick_ms, s.last_error or None,
-                            self._intervals[name])
+        return panel_status(self._statuses.get(name), paused, self._intervals[name])
 
     async def portfolio(self) -> PortfolioView:
         """Return balances, USDT values, weights and the BTC/ETH target weights."""
         view = await MarketView.load(self._deps.exchange)
-        values = view.values_usdt()
-        total = sum(values.values(), ZERO)
-        targets = {symbol.removesuffix("USDC"): weight
-                   for symbol, weight in self._config.balance_monitor.targets.items()}
-        holdings = [Holding(asset, b.free, b.locked, values.get(asset, ZERO),
-                            values.get(asset, ZERO) / total if total else ZERO,
-                            targets.get(asset))
-                    for asset, b in sorted(view.balances.items()) if b.total > 0]
-        start = vs_holding(Cursors(self._deps.store, "vs_holding"), view,
-                           self._deps.clock.now_ms(), self._config.balance_monitor.targets)
-        return PortfolioView(holdings, total, start)
+        targets = self._config.balance_monitor.targets
+        now = held_portfolio(view, self._deps.clock.now_ms(), target_bases(targets))
+        return portfolio_view(now, self._deps.store, targets, view.rules)
 
     async def pnl(self) -> PnlView:
         """Return the average-cost position of every symbol in the fill journal."""
@@ -84,24 +76,12 @@ class ServicePanel:
             unrealised = p.unrealised(price) if price is not None else ZERO
             rows.append(AssetPnl(f"{p.base} ({symbol})", _to(p.quantity, rules.qty_step),
                                  _to(p.avg_cost, rules.price_tick), p.realised_pnl, unrealised,
-                                 symbol))
+                                 symbol, p.fees_paid))
         return PnlView(rows)
 
     async def autobuy(self) -> AutobuyView:
         """Return the scanner's last opportunities, the last plan and the last purchases."""
-        raw = Cursors(self._deps.store, "scanner").get("last_opportunities") or []
-        assert isinstance(raw, list)
-        opportunities = [Opportunity(str(o["symbol"]), Decimal(str(o["score"])),
-                                     tuple(str(r) for r in o["reasons"]))
-                         for o in raw if isinstance(o, dict) and isinstance(o["reasons"], list)]
-        plan = Cursors(self._deps.store, "balance_monitor").get("last_plan")
-        return AutobuyView(opportunities, _plan_lines(plan), self._purchases())
-
-    def _purchases(self) -> list[Purchase]:
-        runner_of = {i.client_order_id: i.runner for i in self._deps.store.intents()}
-        buys = [f for f in self._deps.store.fills() if f.side is Side.BUY][-RECENT:]
-        return [Purchase(f.time_ms, runner_of.get(f.client_order_id, "unknown"), f.symbol,
-                         f.qty, f.quote_qty, f.price) for f in buys]
+        return autobuy_view(self._deps.store)
 
     async def orders(self) -> OrdersView:
         """Return the open orders and the journal's recent fills."""
@@ -170,6 +150,30 @@ class ServicePanel:
         if symbol is None:
             return PriceHistory(BTC_MARKETS[0])
         return PriceHistory(symbol, await self._deps.exchange.candles(symbol, "60m", 24))
+
+
+def panel_status(s: StoredStatus, paused: bool, interval_s: float | None) -> RunnerStatus:
+    """Return the panel's record of a runner from its stored status."""
+    return RunnerStatus(s.runner, paused, s.last_tick_ms, s.next_tick_ms, s.last_error or None,
+                        interval_s, s.ticks, s.actions, s.errors, s.last_error_ms)
+
+
+def autobuy_view(store: Store) -> AutobuyView:
+    """Return the scanner's last opportunities, the last plan and the last purchases."""
+    raw = Cursors(store, "scanner").get("last_opportunities") or []
+    assert isinstance(raw, list)
+    opportunities = [Opportunity(str(o["symbol"]), Decimal(str(o["score"])),
+                                 tuple(str(r) for r in o["reasons"]))
+                     for o in raw if isinstance(o, dict) and isinstance(o["reasons"], list)]
+    plan = Cursors(store, "balance_monitor").get("last_plan")
+    return AutobuyView(opportunities, _plan_lines(plan), _purchases(store))
+
+
+def _purchases(store: Store) -> list[Purchase]:
+    runner_of = {i.client_order_id: i.runner for i in store.intents()}
+    buys = [f for f in store.fills() if f.side is Side.BUY][-RECENT:]
+    return [Purchase(f.time_ms, runner_of.get(f.client_order_id, "unknown"), f.symbol,
+                     f.qty, f.quote_qty, f.price) for f in buys]
 
 
 def _plan_lines(plan: object) -> list[str]:

@@ -1,4 +1,4 @@
-"""The start a running bot is compared with: saved once, then valued at today's prices."""
+"""The portfolio read model: what is held, its weights, and the bot next to holding its start."""
 
 from __future__ import annotations
 
@@ -6,54 +6,51 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from mexcore.money import ZERO
-from mexcore.panel import VsHolding
-from mexcore.services.market import MarketView
-from mexcore.state import Cursors, JsonValue
-from runners.benchmarks import buy_quantities, holding_value, targets_label
-
-KEY = "start"
-
-
-def _prices(view: MarketView, assets: set[str]) -> dict[str, Decimal]:
-    prices = {a: view.usdt_price(a) for a in sorted(assets)}
-    return {a: p for a, p in prices.items() if p is not None}
+from mexcore.panel import Holding, PortfolioView, VsHolding
+from mexcore.ports import Store
+from mexcore.services.portfolio_record import HeldPortfolio, save_start, saved_start
+from mexcore.values import SymbolRules
+from runners.benchmarks import buy_quantities, holding_value, target_assets, targets_label
 
 
-def _weights(targets: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    return {s.removesuffix("USDC").removesuffix("USDT"): w for s, w in targets.items()}
+def start_of(store: Store, now: HeldPortfolio) -> HeldPortfolio:
+    """Return the saved start; an older journal without one starts `now` (and saves it)."""
+    start = saved_start(store)
+    if start is None:
+        save_start(store, now)
+        return now
+    return start
 
 
-def _decimals(raw: JsonValue) -> dict[str, Decimal]:
-    return {a: Decimal(str(q)) for a, q in raw.items()} if isinstance(raw, dict) else {}
+def vs_holding(
+    start: HeldPortfolio, prices_now: Mapping[str, Decimal], targets: Mapping[str, Decimal],
+    rules: Mapping[str, SymbolRules],
+) -> VsHolding:
+    """Return the bot's start against holding it and against buying the targets with it.
 
-
-def _start(
-    cursors: Cursors, view: MarketView, now_ms: int, assets: set[str]
-) -> dict[str, JsonValue]:
-    """Return the saved start; save the balances and prices now as the start when none is."""
-    start = cursors.get(KEY)
-    if isinstance(start, dict):
-        return start
-    held: dict[str, JsonValue] = {a: str(b.total) for a, b in view.balances.items() if b.total > 0}
-    prices: dict[str, JsonValue] = {a: str(p) for a, p in _prices(view, {*held, *assets}).items()}
-    saved: dict[str, JsonValue] = {"time_ms": now_ms, "quantities": held, "prices": prices,
-                                   "total": str(sum(view.values_usdt().values(), ZERO))}
-    cursors.set(KEY, saved)
-    return saved
-
-
-def vs_holding(cursors: Cursors, view: MarketView, now_ms: int,
-               targets: Mapping[str, Decimal]) -> VsHolding:
-    """Return the bot against holding its start; the first call saves now as the start."""
-    weights = _weights(targets)
-    start = _start(cursors, view, now_ms, set(weights))
-    quantities, start_prices = _decimals(start["quantities"]), _decimals(start["prices"])
-    total = Decimal(str(start["total"]))
-    now_prices = _prices(view, {*quantities, *weights})
+    Buying the targets pays each market's taker fee, as a holder buying at market would.
+    """
+    weights, fees = target_assets(targets, rules)
+    quantities = {a: b.total for a, b in start.balances.items()}
     try:
-        bought = buy_quantities(total, weights, start_prices, {}) if weights else None
-    except ValueError:
+        bought = (buy_quantities(start.total_usdt, weights, start.asset_prices, fees)
+                  if weights else None)
+    except ValueError:  # no start price of a target
         bought = None
-    return VsHolding(int(str(start["time_ms"])), total, holding_value(quantities, now_prices),
-                     None if bought is None else holding_value(bought, now_prices),
+    return VsHolding(start.time_ms, start.total_usdt, holding_value(quantities, prices_now),
+                     None if bought is None else holding_value(bought, prices_now),
                      targets_label(weights) if weights else "")
+
+
+def portfolio_view(
+    now: HeldPortfolio, store: Store, targets: Mapping[str, Decimal],
+    rules: Mapping[str, SymbolRules],
+) -> PortfolioView:
+    """Return the holdings of `now` with their weights and targets, and the bot vs holding."""
+    weights = {symbol.removesuffix("USDC"): weight for symbol, weight in targets.items()}
+    total = now.total_usdt
+    holdings = [Holding(asset, b.free, b.locked, now.value_usdt(asset),
+                        now.value_usdt(asset) / total if total else ZERO, weights.get(asset))
+                for asset, b in sorted(now.balances.items())]
+    return PortfolioView(holdings, total,
+                         vs_holding(start_of(store, now), now.asset_prices, targets, rules))

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from mexcore.state import RunnerStatus
+import asyncio
+
+from adapters.fake.store import InMemoryStore
+from mexcore.money import ZERO
+from mexcore.panel import PortfolioView, RunnerStatus
+from mexcore.policies import BotConfig
 from mexcore.values import Fill, Side
-from runners.status_command import StatusReport, journal_pnl, price_text, render_status
+from runners.journal_panel import JournalPanel, journal_positions
+from runners.status_command import StatusReport, price_text, render_status
 from runners.trades_command import CSV_HEADER, trades_csv, trades_table
 
 NOW = 1_764_547_200_000  # 2025-12-01 00:00 UTC
@@ -19,7 +25,11 @@ def _fill(fee_asset: str = "USDC", time_ms: int = NOW) -> Fill:
 
 
 def _report(*runners: RunnerStatus) -> StatusReport:
-    return StatusReport("paper", "/s", NOW, runners, [], None, journal_pnl([_fill()]))
+    store = InMemoryStore()
+    store.record_fills([_fill()])
+    panel = JournalPanel(store, BotConfig(), {}, "", "")
+    return StatusReport("paper", "/s", NOW, runners, [], PortfolioView((), ZERO), None,
+                        asyncio.run(panel.pnl()))
 
 
 def test_a_runner_that_never_ran_says_so() -> None:
@@ -50,7 +60,7 @@ def test_prices_have_six_significant_digits_and_at_least_cents() -> None:
 
 
 def test_a_fee_in_a_third_asset_makes_the_position_unknown_not_wrong() -> None:
-    assert journal_pnl([_fill("MX")])[0].position is None
+    assert journal_positions([_fill("MX")]) == {"PEPEUSDC": None}
 
 
 def test_trades_csv_has_the_header_and_exact_amounts() -> None:
