@@ -145,12 +145,18 @@ class CrashLoop:
                     "NOT reconciled" in bot.stderr())
 
     def run(self, kills: int) -> CrashRun:
-        """Kill the bot `kills` times, then start it calmly once and read everything."""
+        """Kill the bot `kills` times, then start it calmly once and read everything.
+
+        A loaded machine places fewer orders per life; then it goes on killing (up to twice
+        `kills` lives) until a fifth of `kills` orders reached the exchange.
+        """
         started = time.monotonic()
         config = self._config("crash", CRASH_SECTIONS)
-        for number in range(kills):
-            self.lives.append(self.live_once(number, config))
         reader = SandboxReader(self.sandbox.url)
+        number = 0
+        while number < kills or (number < 2 * kills and self._orders(reader) < kills // 5):
+            self.lives.append(self.live_once(number, config))
+            number += 1
         try:
             reader.cancel_open_orders()  # no fill may land after the last reconciliation
             calm = calm_start(self._config("calm", CALM_SECTIONS), self.workdir)
@@ -158,6 +164,10 @@ class CrashLoop:
             return self._read(reader, calm, time.monotonic() - started)
         finally:
             reader.close()
+
+    @staticmethod
+    def _orders(reader: SandboxReader) -> int:
+        return len(reader.orders(sorted(reader.rules())))
 
     def _read(self, reader: SandboxReader, calm: BotProcess, seconds: float) -> CrashRun:
         symbols = sorted(reader.rules())
