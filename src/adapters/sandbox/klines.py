@@ -9,35 +9,12 @@ newest may be partial), and the `klines_missing` fault removes spans the exchang
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from adapters.fake import MarketData
-from adapters.fake.market import INTERVAL_MS
+from adapters.mexc.klines_download import bucket_open, later_open
 from mexcore.values import Candle
 
-_WEEK_OFFSET_MS = 4 * 86_400_000  # weeks start on Monday; 1970-01-01 was a Thursday
-
-
-def _month_start(time_ms: int, months_later: int = 0) -> int:
-    moment = datetime.fromtimestamp(time_ms / 1000, tz=UTC)
-    index = moment.year * 12 + moment.month - 1 + months_later
-    return int(datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC).timestamp() * 1000)
-
-
-def bucket_open(interval: str, time_ms: int) -> int:
-    """Return the open time of the `interval` candle holding `time_ms`."""
-    if interval == "1M":
-        return _month_start(time_ms)
-    span = INTERVAL_MS[interval]
-    offset = _WEEK_OFFSET_MS if interval == "1W" else 0
-    return (time_ms - offset) // span * span + offset
-
-
-def later_open(interval: str, open_ms: int, candles: int) -> int:
-    """Return the open time `candles` candles after the candle opening at `open_ms`."""
-    if interval == "1M":
-        return _month_start(open_ms, candles)
-    return open_ms + candles * INTERVAL_MS[interval]
+__all__ = ["bucket_open", "kline_window", "later_open"]
 
 
 def kline_window(
