@@ -101,7 +101,6 @@ async def run_download(args: argparse.Namespace, config: BotConfig,
                        times: tuple[int, int | None]) -> Sequence[dict[str, Any]]:
     """Check every symbol first, then download them one after the other; return the reports."""
     settings = download_settings(config, args.base_url)
-    interval = check_interval(args.interval)
     async with make_http_client(settings) as client:
         exchange = MexcExchange(client, settings, limiter=limiter_for(settings))
         symbols = await chosen_symbols(exchange, args, config)
@@ -109,9 +108,9 @@ async def run_download(args: argparse.Namespace, config: BotConfig,
         reports = []
         with DownloadProgress(sys.stderr.isatty() and not args.quiet) as bar:
             for symbol in symbols:
-                job = DownloadJob(args.out, symbol, interval, *times)
+                job = DownloadJob(args.out, symbol, args.interval, *times)
                 reports.append(await download_symbol(exchange.http, job,
-                                                     bar.task(f"{symbol} {interval}")))
+                                                     bar.task(f"{symbol} {args.interval}")))
                 print(summary_line(reports[-1]), flush=True)
         return reports
 
@@ -121,6 +120,7 @@ def download_command(args: argparse.Namespace) -> int:
     from runners.backtest import parse_time_ms
     from runners.cli import load_bot_config
 
+    check_interval(args.interval)
     check_out_folder(args.out)
     try:
         times = (parse_time_ms(args.from_), None if args.to is None
