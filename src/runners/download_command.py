@@ -6,13 +6,20 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import attrs
 
 from adapters.fake.candle_files import DataError
-from adapters.mexc import MexcExchange, MexcSettings, limiter_for, make_http_client
+from adapters.mexc import (
+    MexcExchange,
+    MexcSettings,
+    RateLimiter,
+    limiter_for,
+    make_http_client,
+)
 from adapters.mexc.constants import INTERVAL_ALIASES, KLINE_INTERVALS
 from mexcore.config import config_to_mapping
 from mexcore.errors import MexbotError
@@ -69,7 +76,8 @@ class DownloadProgress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), console=Console(file=sys.stderr))
+                                 MofNCompleteColumn(), console=Console(file=sys.stderr),
+                                 redirect_stdout=True)
             self._bar.start()
         return self
 
@@ -97,12 +105,18 @@ def summary_line(report: dict[str, Any]) -> str:
     return text + (f"; none after {tail['from']}" if tail else "")
 
 
+def _limiter(settings: MexcSettings, config: BotConfig) -> RateLimiter:
+    """Return the adapter's limiter; sharing the budget file of a bot that runs here, if any."""
+    state = Path(config.state_dir)
+    return limiter_for(settings, state if state.is_dir() else None)
+
+
 async def run_download(args: argparse.Namespace, config: BotConfig,
                        times: tuple[int, int | None]) -> Sequence[dict[str, Any]]:
     """Check every symbol first, then download them one after the other; return the reports."""
     settings = download_settings(config, args.base_url)
     async with make_http_client(settings) as client:
-        exchange = MexcExchange(client, settings, limiter=limiter_for(settings))
+        exchange = MexcExchange(client, settings, limiter=_limiter(settings, config))
         symbols = await chosen_symbols(exchange, args, config)
         args.out.mkdir(parents=True, exist_ok=True)
         reports = []

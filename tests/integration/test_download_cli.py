@@ -15,7 +15,10 @@ from adapters.fake import FakeClock
 from adapters.fake.loader import BUNDLED_START_MS
 from adapters.fake.testing.markets import bundled_market
 from adapters.sandbox import RunningSandbox, SandboxConfig, running_sandbox
+from mexcore.policies import BotConfig, ScannerPolicy
+from mexcore.universe import select_universe
 from runners.cli import main
+from runners.periods import traded_symbols
 
 DAY = 86_400_000
 TWINS = ("BTCUSDT", "ETHUSDT", "ADAUSDT", "DOTUSDT", "LINKUSDT", "MATICUSDT", "AVAXUSDT")
@@ -71,3 +74,18 @@ async def test_backtest_runs_on_a_downloaded_folder(
     assert (report["candles"], report["gaps"]) == (2 * 1440, [])
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "bt" / "report.json").exists()
+
+
+async def test_the_universe_is_what_the_configured_bot_trades_and_would_scan(
+        served: RunningSandbox, tmp_path: Path) -> None:
+    public = served.sandbox.public
+    expected = {*traded_symbols(BotConfig()), *select_universe(
+        await public.tickers_24h(), await public.symbol_rules(), ScannerPolicy())}
+
+    code = await asyncio.to_thread(main, [
+        "download", "--universe", "--from", "2023-04-21T00:00", "--to", "2023-04-21T00:30",
+        "--out", str(tmp_path), "--base-url", served.base_url, "--quiet"])
+
+    assert code == 0
+    assert {p.name.removesuffix("-1m.csv.gz") for p in tmp_path.glob("*.csv.gz")} == expected
+    assert {"BTCUSDC", "ETHUSDC", "XRPUSDT"} <= expected  # traded, and a pair the scanner picks
