@@ -197,7 +197,7 @@ async def test_a_429_from_the_sandbox_is_waited_out_and_the_download_completes(
     report = await world.download(job(tmp_path))
 
     assert report["candles"] == 2880
-    assert max(world.pacing.sleeps) >= 7.0
+    assert sum(world.pacing.sleeps) > 6.5  # Retry-After, less the moments since the answer
 
 
 async def test_a_download_to_now_stops_at_the_last_closed_candle(world: World,
