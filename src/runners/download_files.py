@@ -58,6 +58,8 @@ def _gunzip_prefix(path: Path) -> tuple[bytes, bool]:
                 try:
                     out.append(unpack.decompress(chunk))
                 except zlib.error:
+                    if not any(out):  # not damage at the end: no gzip file at all
+                        raise DataError(f"{path}: not a gzip file; move it away") from None
                     return b"".join(out), False
                 fed, chunk = True, b""
                 if unpack.eof:  # the next member, if any, starts in what is left over

@@ -115,3 +115,14 @@ def test_a_file_cut_anywhere_keeps_exactly_its_complete_rows(
     assert kept.endswith(b"\n") or kept == b""
     assert state.rows == max(0, kept.count(b"\n") - 1)
     assert state.last_ms in (None, T0 + (state.rows - 1) * MINUTE)
+
+
+def test_a_file_that_is_not_gzip_at_all_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "X-1m.csv.gz"
+    path.write_text(f"{HEADER}\n{T0},1,1,1,1,1,1\n")
+    before = path.read_bytes()
+
+    with pytest.raises(DataError, match="not a gzip file"):
+        read_state(path, "1m")
+
+    assert path.read_bytes() == before
