@@ -126,3 +126,12 @@ def test_a_file_that_is_not_gzip_at_all_is_refused_and_left_as_it_is(tmp_path: P
         read_state(path, "1m")
 
     assert path.read_bytes() == before
+
+
+def test_a_week_may_start_on_any_day_but_must_last_seven_days() -> None:
+    sunday, week = 1_735_430_400_000, 7 * 1440 * MINUTE  # 2024-12-29
+
+    assert parse_kline_row([sunday, "1", "1", "1", "1", "1", sunday + week, "1"], "1W").open_ms \
+        == sunday
+    with pytest.raises(ExchangeDataError):
+        parse_kline_row([sunday, "1", "1", "1", "1", "1", sunday + week - MINUTE, "1"], "1W")

@@ -110,8 +110,8 @@ def parse_kline_row(row: Any, interval: str) -> KlineRow:
     open_ms, close_ms = row[0], row[6]
     if not (isinstance(open_ms, int) and isinstance(close_ms, int)):
         raise ExchangeDataError(f"MEXC klines: times of {row!r:.100} are not integers")
-    if close_ms != later_open(interval, bucket_open(interval, open_ms), 1) \
-            or bucket_open(interval, open_ms) != open_ms:
+    aligned = interval == "1W" or bucket_open(interval, open_ms) == open_ms  # MEXC's week day
+    if not aligned or close_ms != later_open(interval, open_ms, 1):  # is not documented
         raise ExchangeDataError(f"MEXC klines: {row!r:.100} is not one {interval} candle")
     o, h, low, c, v, q = (_text(row[i], row) for i in (1, 2, 3, 4, 5, 7))
     return KlineRow(open_ms, close_ms, (o, h, low, c, v, q))
