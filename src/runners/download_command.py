@@ -55,7 +55,11 @@ async def chosen_symbols(exchange: MexcExchange, args: argparse.Namespace,
         wanted = list(traded_symbols(config))
         if config.scanner.enabled:
             wanted += select_universe(await exchange.tickers_24h(), rules, config.scanner)
-        return list(dict.fromkeys(s for s in wanted if s in rules))
+        missing = [s for s in dict.fromkeys(wanted) if s not in rules]
+        if missing:
+            print(f"mexbot: warning: MEXC does not list {', '.join(missing)} (named in the "
+                  "configuration); skipped", file=sys.stderr)
+        return [s for s in dict.fromkeys(wanted) if s in rules]
     unknown = [s for s in args.symbols if s not in rules]
     if unknown:
         raise UsageError("--symbols", f"MEXC does not list {', '.join(unknown)} (no such "

@@ -89,3 +89,20 @@ async def test_the_universe_is_what_the_configured_bot_trades_and_would_scan(
     assert code == 0
     assert {p.name.removesuffix("-1m.csv.gz") for p in tmp_path.glob("*.csv.gz")} == expected
     assert {"BTCUSDC", "ETHUSDC", "XRPUSDT"} <= expected  # traded, and a pair the scanner picks
+
+
+async def test_a_configured_symbol_mexc_does_not_list_is_named_and_skipped_by_universe(
+        served: RunningSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "mexbot.toml"
+    config.write_text('[scanner]\nenabled = false\n[balancer_5050]\nenabled = false\n'
+                      '[pnl_monitor]\nsymbols = ["BTCUSDC", "NOPEUSDC"]\n')
+
+    code = await asyncio.to_thread(main, [
+        "download", "--universe", "--config", str(config), "--from", "2023-04-21T00:00",
+        "--to", "2023-04-21T00:10", "--out", str(tmp_path / "out"), "--base-url",
+        served.base_url])
+
+    assert code == 0
+    assert {p.name for p in (tmp_path / "out").glob("*.csv.gz")} == {
+        "BTCUSDC-1m.csv.gz", "ETHUSDC-1m.csv.gz"}
+    assert "MEXC does not list NOPEUSDC" in capsys.readouterr().err
