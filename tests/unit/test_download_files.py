@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.fake.candle_files import HEADER, DataError
+from adapters.fake.candle_files import HEADER, DataError, candle_span, read_candle_file
 from adapters.mexc.klines_download import (
     Gap,
     KlineRow,
@@ -135,3 +135,15 @@ def test_a_week_may_start_on_any_day_but_must_last_seven_days() -> None:
         == sunday
     with pytest.raises(ExchangeDataError):
         parse_kline_row([sunday, "1", "1", "1", "1", "1", sunday + week - MINUTE, "1"], "1W")
+
+
+def test_the_loader_spans_and_reads_a_file_of_several_chunks(tmp_path: Path) -> None:
+    path = tmp_path / "X-1m.csv.gz"
+    append_rows(path, [row(T0), row(T0 + MINUTE)])
+    append_rows(path, [row(T0 + 2 * MINUTE, "1.55")])
+
+    times, rows = read_candle_file(path)
+
+    assert candle_span(path) == (T0, T0 + 3 * MINUTE)
+    assert times.tolist() == [T0, T0 + MINUTE, T0 + 2 * MINUTE]
+    assert rows[2, 3] == 1.55
