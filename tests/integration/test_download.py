@@ -16,6 +16,7 @@ from adapters.fake.candle_files import HEADER, read_candle_file
 from adapters.fake.loader import BUNDLED_START_MS
 from adapters.fake.testing.markets import bundled_market
 from adapters.mexc import MexcHttp, MexcSettings
+from adapters.mexc.errors import ServerError
 from adapters.sandbox import Sandbox, SandboxConfig
 from adapters.sandbox.app import create_app
 from adapters.sandbox.render import text
@@ -32,17 +33,19 @@ class Killed(BaseException):
 
 
 class KillAfter(httpx.AsyncBaseTransport):
-    """Pass requests to the app; die at the `pages`-th klines request after the first ones."""
+    """Pass requests to the app; after `pages` klines requests die (or answer 503 for ever)."""
 
-    def __init__(self, app: Any, pages: int | None = None) -> None:
+    def __init__(self, app: Any, pages: int | None = None, outage: bool = False) -> None:
         self._inner = httpx.ASGITransport(app=app)
-        self.pages = pages
+        self.pages, self.outage = pages, outage
         self.klines = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v3/klines":
             self.klines += 1
             if self.pages is not None and self.klines > self.pages:
+                if self.outage:
+                    return httpx.Response(503, text="<html>503 Service Unavailable</html>")
                 raise Killed
         return await self._inner.handle_async_request(request)
 
@@ -59,8 +62,9 @@ class World:
     def sandbox(self) -> Sandbox:
         return self.app.state.sandbox  # type: ignore[no-any-return]
 
-    async def download(self, job: DownloadJob, kill_after: int | None = None) -> dict[str, Any]:
-        transport = KillAfter(self.app, kill_after)
+    async def download(self, job: DownloadJob, kill_after: int | None = None,
+                       outage: bool = False) -> dict[str, Any]:
+        transport = KillAfter(self.app, kill_after, outage)
         async with httpx.AsyncClient(transport=transport) as client:
             http = MexcHttp(client, MexcSettings(base_url="http://sandbox"),
                             clock=self.sandbox.clock, limiter=loopback_limiter(self.pacing))
@@ -124,6 +128,18 @@ async def test_a_download_killed_after_some_pages_resumes_to_the_same_file(
     assert len(kept) == 1 + 2000  # the two pages written, nothing of the third
     assert file_text(resumed) == file_text(clean)
     assert report["added"] == 880
+
+
+async def test_an_outage_that_outlasts_the_retries_stops_the_download_and_resume_completes_it(
+        world: World, tmp_path: Path) -> None:
+    clean, broken = tmp_path / "clean", tmp_path / "broken"
+    await world.download(job(clean))
+
+    with pytest.raises(ServerError):
+        await world.download(job(broken), kill_after=1, outage=True)
+    await world.download(job(broken))
+
+    assert file_text(broken) == file_text(clean)
 
 
 async def test_a_torn_file_loses_its_partial_last_line_and_resumes_without_a_duplicate(
