@@ -39,6 +39,7 @@ class SandboxFaults:
     price_move_rate: float = 0.0  # per request: the symbol's book moves 1 … N ticks first
     price_move_ticks: int = 3
     move_next: int = 0
+    klines_missing: tuple[tuple[int, int], ...] = ()  # [from, to) ms spans with no candles
 
     def update(self, changes: Mapping[str, Any]) -> None:
         """Set the named fields (unknown names are refused)."""

@@ -14,6 +14,7 @@ from adapters.mexc.constants import KLINE_INTERVALS, MAX_KLINES, MY_TRADES_PAGE
 from adapters.sandbox import render
 from adapters.sandbox.auth import MexcError, bad_request
 from adapters.sandbox.config import SandboxAccount
+from adapters.sandbox.klines import kline_window
 from adapters.sandbox.state import Sandbox
 from mexcore.errors import OrderNotFound, OutcomeUnknown
 from mexcore.values import Order, OrderRequest, OrderType, Side
@@ -112,15 +113,15 @@ async def depth(call: Call) -> Body:
 
 
 async def klines(call: Call) -> Body:
-    """Answer `GET /api/v3/klines` (MEXC intervals only, `limit` ≤ 1000)."""
+    """Answer `GET /api/v3/klines`: MEXC intervals only, `limit` ≤ 1000, paged by time."""
     symbol, interval = call.need("symbol"), call.need("interval")
     if interval not in KLINE_INTERVALS:
         raise bad_request(-1121, "Invalid interval.")
     limit = max(1, min(call.integer("limit", 500) or 500, MAX_KLINES))
-    start, end = call.integer("startTime"), call.integer("endTime")
-    candles = await call.exchange.candles(symbol, interval, limit)
-    rows = [c for c in candles if (start is None or c.open_time_ms >= start)
-            and (end is None or c.open_time_ms <= end)]
+    await call.exchange.candles(symbol, interval, 1)  # the symbol's checks and faults
+    query = (symbol, interval, call.integer("startTime"), call.integer("endTime"), limit)
+    rows = kline_window(call.exchange.market, call.sandbox.clock.now_ms(), query,
+                        call.sandbox.faults.klines_missing)
     return [render.kline(c, interval) for c in rows]
 
 
