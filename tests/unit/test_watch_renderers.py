@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import asyncio
+from decimal import Decimal
 
 from adapters.fake.store import InMemoryStore
 from mexcore.money import ZERO

@@ -6,7 +6,6 @@ from tests.unit.services.support import World, buy_fill, flat_closes, world
 from mexcore.policies import BotConfig
 from runners.bot import build_loops
 from runners.journal_panel import JournalPanel, ReadOnlyPanelError
-from runners.loop import RunnerLoop
 from runners.panel import ServicePanel
 from runners.status_command import read_status, render_status
 
@@ -73,4 +72,5 @@ async def test_status_shows_quantities_weights_and_the_bot_against_holding() -> 
     assert "  BTC: 0.001 = " in text
     assert "target 60.0 %" in text
     assert "holding the start +0.0 %" in text
-    assert "unrealised" in text and "no price" not in text
+    assert "unrealised" in text
+    assert "no price" not in text
