@@ -51,6 +51,7 @@ class LocalBook:
 
     def __init__(self) -> None:
         self.version: int | None = None  # None: not in sync, a snapshot is wanted
+        self.time_ms = 0  # server time of the last snapshot or push applied
         self.gaps = 0
         self._bids: dict[Decimal, Decimal] = {}
         self._asks: dict[Decimal, Decimal] = {}
@@ -90,7 +91,7 @@ class LocalBook:
             return False  # versions between the snapshot and the buffer are missing
         self._bids = {level.price: level.qty for level in snapshot.bids}
         self._asks = {level.price: level.qty for level in snapshot.asks}
-        self.version = last_update_id
+        self.version, self.time_ms = last_update_id, snapshot.time_ms
         self._buffer.clear()
         if buffered:
             self._apply(buffered[0])  # may overlap the snapshot: its sizes are absolute
@@ -111,7 +112,7 @@ class LocalBook:
                     side.pop(level.price, None)
                 else:
                     side[level.price] = level.qty
-        self.version = push.to_version
+        self.version, self.time_ms = push.to_version, max(self.time_ms, push.time_ms)
 
 
 @attrs.define
@@ -225,8 +226,9 @@ class MarketCache:
         """Return the best `limit` levels a side of a fresh, synced book."""
         if not self.fresh(symbol) or not self._symbols[symbol].book.synced:
             return None
-        bids, asks = self._symbols[symbol].book.top(limit)
-        return OrderBook(symbol, bids, asks, self._symbols[symbol].seen_ms or 0)
+        book = self._symbols[symbol].book
+        bids, asks = book.top(limit)
+        return OrderBook(symbol, bids, asks, book.time_ms)
 
     def candles(self, symbol: str, limit: int) -> list[Candle] | None:
         """Return the last `limit` 1-minute candles, the forming one last, if all are known."""
