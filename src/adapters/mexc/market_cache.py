@@ -56,6 +56,7 @@ class LocalBook:
         self._bids: dict[Decimal, Decimal] = {}
         self._asks: dict[Decimal, Decimal] = {}
         self._buffer: deque[DepthDiffPush] = deque(maxlen=MAX_BUFFERED)
+        self._overlap_ok = False  # the first push after a snapshot may start before it
 
     @property
     def synced(self) -> bool:
@@ -67,7 +68,8 @@ class LocalBook:
             self._buffer.append(push)
         elif push.to_version <= self.version:
             return  # already in the book
-        elif push.from_version == self.version + 1:
+        elif push.from_version == self.version + 1 or (
+                self._overlap_ok and push.from_version <= self.version + 1):
             self._apply(push)
         else:
             log.info("depth gap on %s: book at %d, push from %d", push.symbol, self.version,
@@ -93,6 +95,7 @@ class LocalBook:
         self._asks = {level.price: level.qty for level in snapshot.asks}
         self.version, self.time_ms = last_update_id, snapshot.time_ms
         self._buffer.clear()
+        self._overlap_ok = not buffered
         if buffered:
             self._apply(buffered[0])  # may overlap the snapshot: its sizes are absolute
         for push in buffered[1:]:
@@ -113,6 +116,7 @@ class LocalBook:
                 else:
                     side[level.price] = level.qty
         self.version, self.time_ms = push.to_version, max(self.time_ms, push.time_ms)
+        self._overlap_ok = False
 
 
 @attrs.define
