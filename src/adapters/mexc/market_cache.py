@@ -131,6 +131,8 @@ class LocalBook:
 @attrs.define
 class _Symbol:
     seen_ms: int | None = None  # receipt time of the last push; None: expired
+    server_ms: int = 0  # the server's send time of the last push that had one
+    server_seen_ms: int = 0  # receipt time of that push
     bid: BookTickerPush | None = None
     last_price: Decimal | None = None
     last_deal_ms: int = -1
@@ -170,6 +172,8 @@ class MarketCache:
             return
         state = self._symbols.setdefault(symbol, _Symbol())
         state.seen_ms = self.clock.now_ms()
+        if push.time_ms > 0:
+            state.server_ms, state.server_seen_ms = push.time_ms, state.seen_ms
         before = (state.last_price, state.bid and (state.bid.bid, state.bid.ask))
         if isinstance(push, BookTickerPush):
             state.bid = push
@@ -248,7 +252,7 @@ class MarketCache:
         state = self._symbols.get(symbol)
         if state is None or not self.fresh(symbol) or not state.seeded or state.forming is None:
             return None
-        if self.clock.now_ms() >= state.forming.open_time_ms + MINUTE_MS:
+        if _server_now_ms(state, self.clock.now_ms()) >= state.forming.open_time_ms + MINUTE_MS:
             return None  # the minute rolled over and no push of the new one came yet
         history = [*state.completed, state.forming]
         return history[-limit:] if len(history) >= limit else None
@@ -256,6 +260,13 @@ class MarketCache:
     def _notify(self) -> None:
         for callback in list(self._listeners):
             callback()
+
+
+def _server_now_ms(state: _Symbol, now_ms: int) -> int:
+    """Estimate the server's clock from its last push (the local clock may be skewed)."""
+    if state.server_ms <= 0:
+        return now_ms
+    return state.server_ms + now_ms - state.server_seen_ms
 
 
 def _take_deals(state: _Symbol, push: DealsPush) -> None:

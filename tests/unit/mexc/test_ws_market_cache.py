@@ -178,3 +178,14 @@ def test_a_push_that_leaves_the_book_crossed_drops_it_for_a_new_snapshot() -> No
     book.on_diff(diff(11, 11, bids={"11.5": "1"}))  # a bid above the best ask: a level missed
     assert not book.synced
     assert book.crossed == 1
+
+
+def test_candles_roll_over_on_the_servers_time_not_the_local_clock() -> None:
+    clock = SteppingClock(start_ms=99 * 60_000)  # the local clock runs 87 minutes ahead
+    cache = MarketCache(clock)
+    push = kline(12, "5")
+    cache.apply(KlinePush(S, "Min1", push.candle, push.close_time_ms, 12 * 60_000 + 30_000))
+    cache.seed_candles(S, [candle(11, "4"), candle(12, "5")])
+    assert cache.candles(S, 2) is not None
+    clock.now += 30_000  # the server's minute 13 begins without a push
+    assert cache.candles(S, 2) is None
