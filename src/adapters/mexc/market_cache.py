@@ -30,18 +30,28 @@ from mexcore.values import BookLevel, Candle, OrderBook
 
 log = logging.getLogger("adapters.mexc.ws")
 
-MINUTE_MS = 60_000
+# REST kline intervals and the stream's names for them.
+STREAM_INTERVALS = {"1m": "Min1", "5m": "Min5", "15m": "Min15", "30m": "Min30", "60m": "Min60",
+                    "4h": "Hour4", "1d": "Day1", "1W": "Week1", "1M": "Month1"}
 MAX_CANDLES = 1000  # as many as one REST klines call returns
 MAX_BUFFERED = 500  # depth pushes kept while waiting for a snapshot
 
 
-def market_channels(symbols: Iterable[str], speed: str = "100ms") -> list[str]:
-    """Return the channels the cache reads for `symbols`: book ticker, deals, Min1, depth."""
+def market_channels(symbols: Iterable[str], intervals: Sequence[str] = ("1m",),
+                    speed: str = "100ms") -> list[str]:
+    """Return the channels the cache reads for `symbols`: book ticker, deals, klines, depth.
+
+    `intervals` are REST names (`1m`, `15m`, `60m`, ...); each adds a kline channel.
+    """
+    unknown = [i for i in intervals if i not in STREAM_INTERVALS]
+    if unknown:
+        raise ValueError(f"no kline stream for {unknown}; intervals: {' '.join(STREAM_INTERVALS)}")
     channels = []
     for symbol in symbols:
         channels += [f"spot@public.aggre.bookTicker.v3.api.pb@{speed}@{symbol}",
                      f"spot@public.aggre.deals.v3.api.pb@{speed}@{symbol}",
-                     f"spot@public.kline.v3.api.pb@{symbol}@Min1",
+                     *(f"spot@public.kline.v3.api.pb@{symbol}@{STREAM_INTERVALS[i]}"
+                       for i in intervals),
                      f"spot@public.aggre.depth.v3.api.pb@{speed}@{symbol}"]
     return channels
 
@@ -129,6 +139,49 @@ class LocalBook:
 
 
 @attrs.define
+class _Candles:
+    """One symbol's candles of one interval: completed ones and the forming one."""
+
+    forming: Candle | None = None
+    forming_end_ms: int | None = None  # from the push; None: not pushed yet
+    completed: deque[Candle] = attrs.Factory(lambda: deque(maxlen=MAX_CANDLES))
+    seeded: bool = False  # the completed candles start from a REST history
+
+    def take(self, push: KlinePush) -> None:
+        candle, forming = push.candle, self.forming
+        if forming is not None and candle.open_time_ms < forming.open_time_ms:
+            return  # late push of an older candle
+        if forming is not None and candle.open_time_ms > forming.open_time_ms:
+            # Completed as of its last push; MEXC pushes about every second (unverified that
+            # the final push of a candle holds all its trades).
+            self.completed.append(forming)
+        self.forming, self.forming_end_ms = candle, push.close_time_ms
+
+    def seed(self, history: Sequence[Candle]) -> None:
+        merged = {c.open_time_ms: c for c in history}
+        for candle in (*self.completed, *([self.forming] if self.forming else [])):
+            known = merged.get(candle.open_time_ms)
+            if known is None or candle.volume > known.volume:  # a candle's volume only grows
+                merged[candle.open_time_ms] = candle
+        ordered = [merged[t] for t in sorted(merged)]
+        if self.forming is None or not ordered or ordered[-1].open_time_ms != \
+                self.forming.open_time_ms:
+            self.forming_end_ms = None  # REST's last candle: its end is not known here
+        self.completed.clear()
+        self.completed.extend(ordered[:-1])
+        self.forming = ordered[-1] if ordered else None
+        self.seeded = True
+
+    def last(self, limit: int, server_now_ms: int) -> list[Candle] | None:
+        if not self.seeded or self.forming is None or self.forming_end_ms is None:
+            return None
+        if server_now_ms >= self.forming_end_ms:
+            return None  # the candle ended and no push of the next one came yet
+        history = [*self.completed, self.forming]
+        return history[-limit:] if len(history) >= limit else None
+
+
+@attrs.define
 class _Symbol:
     seen_ms: int | None = None  # receipt time of the last push; None: expired
     server_ms: int = 0  # the server's send time of the last push that had one
@@ -136,9 +189,7 @@ class _Symbol:
     bid: BookTickerPush | None = None
     last_price: Decimal | None = None
     last_deal_ms: int = -1
-    forming: Candle | None = None
-    completed: deque[Candle] = attrs.Factory(lambda: deque(maxlen=MAX_CANDLES))
-    seeded: bool = False  # the completed candles start from a REST history
+    candles: dict[str, _Candles] = attrs.Factory(dict)  # by the stream's interval name
     book: LocalBook = attrs.Factory(LocalBook)
 
 
@@ -191,24 +242,16 @@ class MarketCache:
         for symbol in symbols:
             state = self._symbols.get(symbol)
             if state is not None:
-                state.seen_ms, state.seeded, state.bid = None, False, None
+                state.seen_ms, state.bid = None, None
+                state.candles.clear()
                 state.last_price, state.last_deal_ms = None, -1
                 state.book.unsync()
         self._notify()
 
-    def seed_candles(self, symbol: str, history: Sequence[Candle]) -> None:
-        """Start the 1-minute candles from a REST history (oldest first, last maybe forming)."""
+    def seed_candles(self, symbol: str, history: Sequence[Candle], interval: str = "1m") -> None:
+        """Start the candles of `interval` from a REST history (oldest first, last forming)."""
         state = self._symbols.setdefault(symbol, _Symbol())
-        merged = {c.open_time_ms: c for c in history}
-        for candle in (*state.completed, *([state.forming] if state.forming else [])):
-            known = merged.get(candle.open_time_ms)
-            if known is None or candle.volume > known.volume:  # a candle's volume only grows
-                merged[candle.open_time_ms] = candle
-        ordered = [merged[t] for t in sorted(merged)]
-        state.completed.clear()
-        state.completed.extend(ordered[:-1])
-        state.forming = ordered[-1] if ordered else None
-        state.seeded = True
+        state.candles.setdefault(STREAM_INTERVALS[interval], _Candles()).seed(history)
 
     def load_snapshot(self, symbol: str, last_update_id: int, snapshot: OrderBook) -> bool:
         """Load a REST depth snapshot into the local book; False: it did not fit, fetch again."""
@@ -247,15 +290,13 @@ class MarketCache:
         bids, asks = book.top(limit)
         return OrderBook(symbol, bids, asks, book.time_ms)
 
-    def candles(self, symbol: str, limit: int) -> list[Candle] | None:
-        """Return the last `limit` 1-minute candles, the forming one last, if all are known."""
+    def candles(self, symbol: str, limit: int, interval: str = "1m") -> list[Candle] | None:
+        """Return the last `limit` candles of `interval`, the forming one last, if all known."""
         state = self._symbols.get(symbol)
-        if state is None or not self.fresh(symbol) or not state.seeded or state.forming is None:
+        if state is None or not self.fresh(symbol) or interval not in STREAM_INTERVALS:
             return None
-        if _server_now_ms(state, self.clock.now_ms()) >= state.forming.open_time_ms + MINUTE_MS:
-            return None  # the minute rolled over and no push of the new one came yet
-        history = [*state.completed, state.forming]
-        return history[-limit:] if len(history) >= limit else None
+        candles = state.candles.get(STREAM_INTERVALS[interval])
+        return candles.last(limit, _server_now_ms(state, self.clock.now_ms())) if candles else None
 
     def _notify(self) -> None:
         for callback in list(self._listeners):
@@ -276,15 +317,6 @@ def _take_deals(state: _Symbol, push: DealsPush) -> None:
 
 
 def _take_kline(state: _Symbol, push: KlinePush) -> None:
-    if push.interval != "Min1":
-        return
-    candle, forming = push.candle, state.forming
-    if forming is not None and candle.open_time_ms < forming.open_time_ms:
-        return  # late push of an older minute
-    if forming is not None and candle.open_time_ms > forming.open_time_ms:
-        # Completed as of its last push; MEXC pushes about every second (unverified that the
-        # final push of a minute holds all its trades).
-        state.completed.append(forming)
-    state.forming = candle
+    state.candles.setdefault(push.interval, _Candles()).take(push)
     if state.last_deal_ms < 0:
-        state.last_price = candle.close
+        state.last_price = push.candle.close

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pytest
 from tests.unit.mexc.support import SteppingClock
 
 from adapters.mexc.market_cache import LocalBook, MarketCache, market_channels
@@ -189,3 +190,24 @@ def test_candles_roll_over_on_the_servers_time_not_the_local_clock() -> None:
     assert cache.candles(S, 2) is not None
     clock.now += 30_000  # the server's minute 13 begins without a push
     assert cache.candles(S, 2) is None
+
+
+def test_each_streamed_interval_keeps_its_own_candles() -> None:
+    quarter = 15 * 60_000
+    clock = SteppingClock(start_ms=4 * quarter + 1)
+    cache = MarketCache(clock)
+    forming = Candle(4 * quarter, "5", "6", "4", "5.5", "10")
+    cache.apply(KlinePush(S, "Min15", forming, 5 * quarter, 0))
+    cache.seed_candles(S, [Candle(3 * quarter, "4", "5", "3", "5", "9"), forming], "15m")
+    assert cache.candles(S, 2, "15m") == [Candle(3 * quarter, "4", "5", "3", "5", "9"), forming]
+    assert cache.candles(S, 1, "1m") is None
+    assert cache.candles(S, 1, "8h") is None  # no stream for it here
+
+
+def test_market_channels_add_one_kline_channel_per_interval() -> None:
+    channels = market_channels(["BTCUSDT"], intervals=("1m", "15m", "60m"))
+    assert [c for c in channels if ".kline." in c] == [
+        "spot@public.kline.v3.api.pb@BTCUSDT@Min1", "spot@public.kline.v3.api.pb@BTCUSDT@Min15",
+        "spot@public.kline.v3.api.pb@BTCUSDT@Min60"]
+    with pytest.raises(ValueError, match="no kline stream"):
+        market_channels(["BTCUSDT"], intervals=("1h",))
