@@ -8,6 +8,7 @@ REST snapshot, apply pushes whose versions run on without a gap; a gap asks for 
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -63,7 +64,7 @@ class LocalBook:
         self.version: int | None = None  # None: not in sync, a snapshot is wanted
         self.time_ms = 0  # server time of the last snapshot or push applied
         self.gaps = 0
-        self.crossed = 0  # times a push left the best bid at or above the best ask
+        self.crossed = 0  # times the best bid was found at or above the best ask
         self._bids: dict[Decimal, Decimal] = {}
         self._asks: dict[Decimal, Decimal] = {}
         self._buffer: deque[DepthDiffPush] = deque(maxlen=MAX_BUFFERED)
@@ -81,7 +82,7 @@ class LocalBook:
             return  # already in the book
         elif push.from_version == self.version + 1 or (
                 self._overlap_ok and push.from_version <= self.version + 1):
-            self._apply_checked(push)
+            self._apply(push)
         else:
             log.info("depth gap on %s: book at %d, push from %d", push.symbol, self.version,
                      push.from_version)
@@ -108,24 +109,28 @@ class LocalBook:
         self._buffer.clear()
         self._overlap_ok = not buffered
         if buffered:
-            self._apply_checked(buffered[0])  # may overlap the snapshot: sizes are absolute
+            self._apply(buffered[0])  # may overlap the snapshot: sizes are absolute
         for push in buffered[1:]:
             self.on_diff(push)
         return self.synced
 
-    def top(self, levels: int) -> tuple[tuple[BookLevel, ...], tuple[BookLevel, ...]]:
-        """Return the best `levels` bids (highest first) and asks (lowest first)."""
-        bids = sorted(self._bids.items(), reverse=True)[:levels]
-        asks = sorted(self._asks.items())[:levels]
-        return (tuple(BookLevel(p, q) for p, q in bids), tuple(BookLevel(p, q) for p, q in asks))
+    def top(self, levels: int) -> tuple[tuple[BookLevel, ...], tuple[BookLevel, ...]] | None:
+        """Return the best `levels` bids (highest first) and asks (lowest first).
 
-    def _apply_checked(self, push: DepthDiffPush) -> None:
-        self._apply(push)
-        if self._bids and self._asks and max(self._bids) >= min(self._asks):
-            # A spot book never stays crossed: a change was missed; rebuild from a snapshot.
-            log.info("depth of %s crossed at version %s", push.symbol, self.version)
+        None when the book is out of sync, or crossed: a spot book never stays crossed, so a
+        change was missed; the book is dropped for a new snapshot.
+        """
+        if self.version is None:
+            return None
+        bids = heapq.nlargest(levels, self._bids)
+        asks = heapq.nsmallest(levels, self._asks)
+        if bids and asks and bids[0] >= asks[0]:
+            log.info("depth crossed at version %s: %s >= %s", self.version, bids[0], asks[0])
             self.crossed += 1
             self.unsync()
+            return None
+        return (tuple(BookLevel(p, self._bids[p]) for p in bids),
+                tuple(BookLevel(p, self._asks[p]) for p in asks))
 
     def _apply(self, push: DepthDiffPush) -> None:
         for side, levels in ((self._bids, push.bids), (self._asks, push.asks)):
@@ -284,11 +289,11 @@ class MarketCache:
 
     def order_book(self, symbol: str, limit: int) -> OrderBook | None:
         """Return the best `limit` levels a side of a fresh, synced book."""
-        if not self.fresh(symbol) or not self._symbols[symbol].book.synced:
+        if not self.fresh(symbol):
             return None
         book = self._symbols[symbol].book
-        bids, asks = book.top(limit)
-        return OrderBook(symbol, bids, asks, book.time_ms)
+        top = book.top(limit)
+        return None if top is None else OrderBook(symbol, *top, book.time_ms)
 
     def candles(self, symbol: str, limit: int, interval: str = "1m") -> list[Candle] | None:
         """Return the last `limit` candles of `interval`, the forming one last, if all known."""

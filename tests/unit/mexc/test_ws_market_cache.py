@@ -27,13 +27,21 @@ def prices(levels: tuple[BookLevel, ...]) -> list[tuple[str, str]]:
     return [(str(level.price), str(level.qty)) for level in levels]
 
 
+def top_bids(book: LocalBook, levels: int) -> tuple[BookLevel, ...]:
+    top = book.top(levels)
+    assert top is not None
+    return top[0]
+
+
 def test_a_snapshot_then_contiguous_pushes_build_the_book() -> None:
     book = LocalBook()
     book.on_diff(diff(99, 100, bids={"9": "1"}))  # covered by the snapshot: dropped
     book.on_diff(diff(101, 102, bids={"10": "0", "9.5": "3"}, asks={"11": "4"}))
     assert book.load(100, snapshot({"10": "2", "9": "1"}, {"11": "1", "12": "1"}))
     book.on_diff(diff(103, 105, asks={"10.5": "1", "12": "0"}))
-    bids, asks = book.top(5)
+    top = book.top(5)
+    assert top is not None
+    bids, asks = top
     assert prices(bids) == [("9.5", "3"), ("9", "1")]
     assert prices(asks) == [("10.5", "1"), ("11", "4")]
     assert book.version == 105
@@ -69,7 +77,7 @@ def test_a_repeated_push_is_ignored() -> None:
     assert book.load(10, snapshot({"1": "1"}, {}))
     book.on_diff(diff(11, 12, bids={"1": "5"}))
     book.on_diff(diff(11, 12, bids={"1": "7"}))
-    assert prices(book.top(1)[0]) == [("1", "5")]
+    assert prices(top_bids(book, 1)) == [("1", "5")]
     assert book.synced
 
 
@@ -170,13 +178,14 @@ def test_the_first_push_after_an_unbuffered_snapshot_may_overlap_it() -> None:
     book.on_diff(diff(99, 101, bids={"1.5": "2"}))  # covers the snapshot's version and more
     assert book.synced
     assert book.version == 101
-    assert prices(book.top(5)[0]) == [("1.5", "2"), ("1", "1")]
+    assert prices(top_bids(book, 5)) == [("1.5", "2"), ("1", "1")]
 
 
 def test_a_push_that_leaves_the_book_crossed_drops_it_for_a_new_snapshot() -> None:
     book = LocalBook()
     assert book.load(10, snapshot({"10": "1", "9": "1"}, {"11": "1", "12": "1"}))
     book.on_diff(diff(11, 11, bids={"11.5": "1"}))  # a bid above the best ask: a level missed
+    assert book.top(5) is None
     assert not book.synced
     assert book.crossed == 1
 
