@@ -275,6 +275,10 @@ class MarketCache:
         return (state is not None and state.seen_ms is not None
                 and self.clock.now_ms() - state.seen_ms <= self.stale_after_ms)
 
+    def all_fresh(self) -> bool:
+        """Tell whether every symbol the streams have told of is fresh (and there is one)."""
+        return bool(self._symbols) and all(self.fresh(symbol) for symbol in self._symbols)
+
     def best(self, symbol: str) -> BookTickerPush | None:
         """Return the latest best bid/ask of a fresh symbol."""
         return self._symbols[symbol].bid if self.fresh(symbol) else None

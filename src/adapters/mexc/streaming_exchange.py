@@ -36,7 +36,8 @@ class StreamingExchange:
     """MexcExchange with its market reads answered by the streams when they can be.
 
     `tickers_24h` keeps the REST answer for `tickers_ttl_s` (its 24 h statistics move
-    slowly) and lays the streams' fresh last price and best bid/ask over it. `served`
+    slowly) while every streamed symbol is fresh, and lays the streams' last price and best
+    bid/ask over it; symbols not streamed are then up to `tickers_ttl_s` old. `served`
     counts where each read was answered from ("cache:book", "rest:book", ...).
     """
 
@@ -50,7 +51,8 @@ class StreamingExchange:
     async def tickers_24h(self) -> Mapping[str, Ticker24h]:
         """Return every symbol's 24 h ticker, fresh stream prices laid over REST's."""
         now = self.cache.clock.now_ms()
-        if self._tickers is None or now - self._tickers[0] >= self.tickers_ttl_ms:
+        if self._tickers is None or now - self._tickers[0] >= self.tickers_ttl_ms \
+                or not self.cache.all_fresh():
             self._tickers = (now, await self.rest.tickers_24h())
             self.served["rest:tickers"] += 1
         else:
