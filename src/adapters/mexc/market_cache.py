@@ -99,10 +99,10 @@ class LocalBook:
     def load(self, last_update_id: int, snapshot: OrderBook) -> bool:
         """Load a snapshot and the buffered pushes after it; False: fetch another one."""
         buffered = [p for p in self._buffer if p.to_version > last_update_id]
-        if self._buffer and last_update_id < self._buffer[0].from_version:
-            return False  # the snapshot is older than the first buffered push
         if buffered and buffered[0].from_version > last_update_id + 1:
-            return False  # versions between the snapshot and the buffer are missing
+            # The snapshot is older than the first buffered push, or pushes between them
+            # are missing (§5 steps 3 and 5); one right before the first push fits.
+            return False
         self._bids = {level.price: level.qty for level in snapshot.bids}
         self._asks = {level.price: level.qty for level in snapshot.asks}
         self.version, self.time_ms = last_update_id, snapshot.time_ms

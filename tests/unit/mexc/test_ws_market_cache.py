@@ -220,3 +220,10 @@ def test_market_channels_add_one_kline_channel_per_interval() -> None:
         "spot@public.kline.v3.api.pb@BTCUSDT@Min60"]
     with pytest.raises(ValueError, match="no kline stream"):
         market_channels(["BTCUSDT"], intervals=("1h",))
+
+
+def test_a_snapshot_just_before_the_first_buffered_push_is_loaded() -> None:
+    book = LocalBook()
+    book.on_diff(diff(101, 102, bids={"1.5": "1"}))
+    assert book.load(100, snapshot({"1": "1"}, {"2": "1"}))
+    assert book.version == 102
