@@ -213,8 +213,18 @@ class _Session:
 
     def __init__(self, owner: StreamConnection) -> None:
         self._owner = owner
-        self.healthy = False  # a frame arrived: the next reconnect starts backing off anew
+        self._pushed = False
         self._opened_ms = self._rx_ms = self._tx_ms = owner.clock.now_ms()
+
+    @property
+    def healthy(self) -> bool:
+        """Tell whether the session proved the server works, so backing off starts anew.
+
+        A push arrived, or it lasted `backoff_max_s`: a server that acks and closes at once
+        (overloaded, or banning us) is backed off like one that refuses to connect.
+        """
+        lasted_ms = self._owner.clock.now_ms() - self._opened_ms
+        return self._pushed or lasted_ms >= self._owner.timings.backoff_max_s * 1000
 
     async def serve(self, ws: WebSocketLike, stop: asyncio.Event) -> End:
         owner = self._owner
@@ -233,7 +243,8 @@ class _Session:
                     return End.STOPPED
                 if receiving in done:
                     frame, receiving = receiving.result(), None
-                    self.healthy, self._rx_ms = True, owner.clock.now_ms()
+                    self._rx_ms = owner.clock.now_ms()
+                    self._pushed = self._pushed or isinstance(frame, bytes)
                     owner.receive(frame)
             return end
         finally:
