@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
@@ -68,3 +69,43 @@ def account(asset: str, free: str, locked: str = "0") -> AccountPush:
     push = decode_frame(account_frame(asset, free, locked))
     assert isinstance(push, AccountPush)
     return push
+
+
+class ManualClock:
+    """A Clock whose sleepers wake only when a test advances it (deterministic wake-ups)."""
+
+    def __init__(self, start_ms: int = 1_767_211_150_000) -> None:
+        self.now = start_ms
+        self._sleepers: list[tuple[int, asyncio.Future[None]]] = []
+
+    def now_ms(self) -> int:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (self.now + round(seconds * 1000), future)
+        self._sleepers.append(entry)
+        try:
+            await future
+        finally:
+            if entry in self._sleepers:
+                self._sleepers.remove(entry)
+
+    async def advance(self, seconds: float) -> None:
+        """Move time forward, waking each sleeper at its deadline, in order."""
+        target = self.now + round(seconds * 1000)
+        await settle()
+        while due := [d for d, f in self._sleepers if d <= target and not f.done()]:
+            self.now = max(self.now, min(due))
+            for deadline, future in list(self._sleepers):
+                if deadline <= self.now and not future.done():
+                    future.set_result(None)
+            await settle()
+        self.now = target
+        await settle()
+
+
+async def settle(rounds: int = 200) -> None:
+    """Let every ready task run until it waits again."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)
