@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import attrs
 
 from adapters.mexc.account_cache import AccountCache
+from adapters.mexc.errors import redact
 from adapters.mexc.listen_keys import ListenKey, ListenKeyGone, ListenKeys
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
 from adapters.mexc.user_fills import UserFills
@@ -43,6 +44,25 @@ log = logging.getLogger("adapters.mexc.ws")
 
 CHANNELS = ("spot@private.orders.v3.api.pb", "spot@private.deals.v3.api.pb",
             "spot@private.account.v3.api.pb")
+
+
+class _RedactListenKeys(logging.Filter):
+    """Keep listen keys out of websockets' own log lines (`> GET /ws?listenKey=… HTTP/1.1`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact `listenKey=…` in the record's text; keep the record."""
+        text = record.getMessage()
+        if "listenKey=" in text:
+            record.msg, record.args = redact(text, ()), None
+        return True
+
+
+def _install_log_redaction() -> None:
+    # A logger's filters see only its own records, so each websockets logger gets one.
+    for name in ("websockets", "websockets.client", "websockets.server"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactListenKeys) for f in logger.filters):
+            logger.addFilter(_RedactListenKeys())
 
 
 class StreamLike(Protocol):
@@ -115,6 +135,7 @@ class UserStream:
         self._alive_ms = self._next_put_ms = self._verified_ms = self._created_ms = 0
         self._resync_at_ms = 0
         self.keys_created = 0
+        _install_log_redaction()
 
     def url(self) -> str:
         """Return the stream URL with the current key (a secret: never log it)."""

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from tests.strategies import money, positive_money
 from tests.unit.mexc.support import SteppingClock, StubMexc, make_exchange, reply, sample
 from tests.unit.mexc.user_support import ORDER_ID, TRADE_ID, deal, order
 
@@ -140,3 +142,16 @@ def test_a_fill_that_cannot_be_journaled_once_is_an_error_naming_why(
 def test_a_fill_pushed_without_its_quote_amount_gets_price_times_quantity() -> None:
     fill = fill_of(deal(amount="", price="0.5", quantity="4"))
     assert fill.quote_qty == Decimal("2.0")
+
+
+@settings(max_examples=60, deadline=None)
+@given(price=positive_money(), qty=positive_money(), fee=money("0", "100"))
+def test_a_pushed_fill_reaches_the_journal_with_its_exact_amounts(
+        price: Decimal, qty: Decimal, fee: Decimal) -> None:
+    store = InMemoryStore()
+    UserFills(store, SteppingClock()).on_deal(
+        deal(price=str(price), quantity=str(qty), amount="", feeAmount=str(fee)))
+    (fill,) = store.fills()
+    assert (fill.price, fill.qty, fill.fee) == (price, qty, fee)
+    assert fill.quote_qty == price * qty
+    assert all(isinstance(v, Decimal) for v in (fill.price, fill.qty, fill.quote_qty, fill.fee))

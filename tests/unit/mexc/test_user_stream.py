@@ -274,3 +274,14 @@ async def test_no_listen_key_reaches_a_log_record_in_a_whole_lifecycle(
     texts = [r.getMessage() for r in caplog.records]
     assert len(world.of("POST")) == 2
     assert not [t for t in texts if any(k in t for k in KEYS)]
+
+
+def test_the_websockets_handshake_log_line_shows_no_listen_key(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    # what websockets logs at DEBUG when it opens `<ws_url>?listenKey=KEY`
+    logging.getLogger("websockets.client").debug("> GET %s HTTP/1.1",
+                                                 f"/ws?listenKey={KEYS[0]}")
+    (record,) = [r for r in caplog.records if r.name == "websockets.client"]
+    assert KEYS[0] not in record.getMessage()
+    assert "listenKey=***" in record.getMessage()
