@@ -26,6 +26,7 @@ from adapters.mexc.errors import redact
 from adapters.mexc.listen_keys import ListenKey, ListenKeyGone, ListenKeys
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
 from adapters.mexc.user_fills import UserFills
+from adapters.mexc.ws_connection import Connector, StreamConnection, StreamTimings
 from adapters.mexc.ws_frames import (
     AccountPush,
     FrameError,
@@ -90,6 +91,19 @@ class UserStreamTimings:
     renew_gap_s: float = 90.0  # at most one new key per this: < 60 keys an hour, MEXC's cap
 
 
+def connection_opener(clock: Clock, connect: Connector | None = None,
+                      timings: StreamTimings | None = None) -> OpenStream:
+    """Return an OpenStream making `StreamConnection`s on `clock` (`connect`: websockets')."""
+    def open_stream(url: Callable[[], str], channels: Sequence[str],
+                    on_push: Callable[[PushDataV3ApiWrapper], None]) -> StreamLike:
+        if connect is None:
+            return StreamConnection(url, channels, on_push, clock=clock, timings=timings)
+        return StreamConnection(url, channels, on_push, connect=connect, clock=clock,
+                                timings=timings)
+
+    return open_stream
+
+
 class UserData:
     """Route private pushes: balances to the cache, fills and order states to the journal."""
 
@@ -121,13 +135,14 @@ class UserData:
 class UserStream:
     """Keep a listen key and its connection alive until stopped; delete the key at the end."""
 
-    def __init__(self, keys: ListenKeys, ws_url: str, data: UserData, *,
-                 open_stream: OpenStream, clock: Clock, balances: ReadBalances | None = None,
+    def __init__(self, keys: ListenKeys, ws_url: str, data: UserData, *, clock: Clock,
+                 open_stream: OpenStream | None = None, balances: ReadBalances | None = None,
                  timings: UserStreamTimings | None = None) -> None:
         self._keys, self._ws_url, self._data, self._clock = keys, ws_url, data, clock
         self._balances = balances
         self.timings = timings or UserStreamTimings()
-        self.stream = open_stream(self.url, CHANNELS, data.on_push)
+        opener = open_stream or connection_opener(clock)
+        self.stream = opener(self.url, CHANNELS, data.on_push)
         self.stream.on_reply, self.stream.on_state = self._on_reply, self._on_state
         self._key: ListenKey | None = None
         self._wake = asyncio.Event()
