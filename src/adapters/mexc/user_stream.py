@@ -23,6 +23,7 @@ import attrs
 
 from adapters.mexc.account_cache import AccountCache
 from adapters.mexc.errors import redact
+from adapters.mexc.exchange import MexcExchange
 from adapters.mexc.listen_keys import ListenKey, ListenKeyGone, ListenKeys
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
 from adapters.mexc.user_fills import UserFills
@@ -38,7 +39,7 @@ from adapters.mexc.ws_frames import (
     decode_push,
 )
 from mexcore.errors import ExchangeDataError, MexbotError, RetryLater, StopForHuman
-from mexcore.ports import Clock
+from mexcore.ports import Clock, Store
 from mexcore.values import Balance
 
 log = logging.getLogger("adapters.mexc.ws")
@@ -107,9 +108,11 @@ def connection_opener(clock: Clock, connect: Connector | None = None,
 class UserData:
     """Route private pushes: balances to the cache, fills and order states to the journal."""
 
-    def __init__(self, cache: AccountCache, fills: UserFills | None = None) -> None:
+    def __init__(self, cache: AccountCache, fills: UserFills | None = None,
+                 balances: ReadBalances | None = None) -> None:
         self.cache = cache
         self.fills = fills
+        self.balances = balances  # read over REST after each (re)connect
         self.skipped = 0
 
     def on_push(self, wrapper: PushDataV3ApiWrapper) -> None:
@@ -136,10 +139,9 @@ class UserStream:
     """Keep a listen key and its connection alive until stopped; delete the key at the end."""
 
     def __init__(self, keys: ListenKeys, ws_url: str, data: UserData, *, clock: Clock,
-                 open_stream: OpenStream | None = None, balances: ReadBalances | None = None,
+                 open_stream: OpenStream | None = None,
                  timings: UserStreamTimings | None = None) -> None:
-        self._keys, self._ws_url, self._data, self._clock = keys, ws_url, data, clock
-        self._balances = balances
+        self._keys, self._ws_url, self.data, self._clock = keys, ws_url, data, clock
         self.timings = timings or UserStreamTimings()
         opener = open_stream or connection_opener(clock)
         self.stream = opener(self.url, CHANNELS, data.on_push)
@@ -177,8 +179,8 @@ class UserStream:
 
     async def _step(self) -> bool:
         """Do what is due; return True when the key must be replaced."""
-        if self._data.fills is not None:
-            self._data.fills.settle_early()
+        if self.data.fills is not None:
+            self.data.fills.settle_early()
         await self._resync()
         now = self._clock.now_ms()
         if "gone" in self._flags:
@@ -213,18 +215,18 @@ class UserStream:
 
     async def _resync(self) -> None:
         now = self._clock.now_ms()
-        if "resync" not in self._flags or self._balances is None or now < self._resync_at_ms:
+        if "resync" not in self._flags or self.data.balances is None or now < self._resync_at_ms:
             return
         self._flags.discard("resync")
-        since = self._data.cache.version
+        since = self.data.cache.version
         try:
-            snapshot = await self._balances()
+            snapshot = await self.data.balances()
         except (RetryLater, ExchangeDataError) as e:
             log.warning("user stream: balances not read after connecting (%s); retrying", e)
             self._flags.add("resync")
             self._resync_at_ms = now + round(self.timings.retry_s * 1000)
             return
-        self._data.cache.load(snapshot, since)
+        self.data.cache.load(snapshot, since)
 
     async def _new_key(self, stop: asyncio.Event) -> bool:
         """Create a key, retrying until it works or `stop` is set; False when stopped."""
@@ -266,7 +268,7 @@ class UserStream:
         due = [self._next_put_ms]
         if "suspect" in self._flags:
             due.append(self._verified_ms + round(self.timings.verify_gap_s * 1000))
-        if "resync" in self._flags and self._balances is not None:
+        if "resync" in self._flags and self.data.balances is not None:
             due.append(self._resync_at_ms)
         return max(0.0, (min(due) - self._clock.now_ms()) / 1000)
 
@@ -281,20 +283,29 @@ class UserStream:
 
     def _on_state(self, up: bool) -> None:
         if up:
-            self._data.cache.connected(self._clock.now_ms())
+            self.data.cache.connected(self._clock.now_ms())
             self._flags.add("resync")
             self._resync_at_ms = 0
         else:
-            self._data.cache.disconnected()
+            self.data.cache.disconnected()
             self._flags.add("suspect")
         self._wake.set()
 
     def _on_reply(self, reply: Reply) -> None:
-        self._data.cache.heard(self._clock.now_ms())
+        self.data.cache.heard(self._clock.now_ms())
         if isinstance(reply, ServerNotice) and reply.is_auth_failure:
             # ccxt's reading of a bare "Invalid listen key" frame (unverified in MEXC's docs)
             self._flags.add("gone")
             self._wake.set()
+
+
+def user_data_stream(exchange: MexcExchange, ws_url: str, store: Store | None, clock: Clock, *,
+                     connect: Connector | None = None) -> UserStream:
+    """Build the user stream of `exchange`'s account: a new AccountCache, fills into `store`."""
+    fills = UserFills(store, clock) if store is not None else None
+    data = UserData(AccountCache(), fills, exchange.balances)
+    return UserStream(ListenKeys(exchange.http), ws_url, data, clock=clock,
+                      open_stream=connection_opener(clock, connect))
 
 
 class _Session:

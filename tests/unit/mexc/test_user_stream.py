@@ -64,12 +64,12 @@ class World:
             self.stub.on(method, USER_DATA_STREAM, self.handle)
         self.store = InMemoryStore()
         self.cache = AccountCache()
-        self.data = UserData(self.cache, UserFills(self.store, self.clock))
+        self.data = UserData(self.cache, UserFills(self.store, self.clock), self.read_balances)
         self.balance_reads = 0
         self.snapshot = balances or {"USDT": Balance("USDT", "100")}
         self.user = UserStream(ListenKeys(make_exchange(self.stub).http), WS, self.data,
                                open_stream=FakeStream, clock=self.clock,
-                               balances=self.read_balances, timings=UserStreamTimings())
+                               timings=UserStreamTimings())
         self.stop = asyncio.Event()
         self.task: asyncio.Future[None] | None = None
 

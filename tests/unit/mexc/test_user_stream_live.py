@@ -23,6 +23,7 @@ from adapters.mexc.user_stream import (
     UserStream,
     UserStreamTimings,
     connection_opener,
+    user_data_stream,
 )
 from adapters.mexc.ws_connection import StreamTimings
 from mexcore.values import Balance
@@ -111,9 +112,10 @@ async def test_a_listen_key_expiring_mid_stream_is_replaced_and_pushes_keep_comi
         return {"USDT": Balance("USDT", "50")}
 
     user = UserStream(
-        ListenKeys(make_exchange(stub).http), WS, UserData(cache, UserFills(store, clock)),
+        ListenKeys(make_exchange(stub).http), WS,
+        UserData(cache, UserFills(store, clock), balances),
         clock=clock, open_stream=connection_opener(clock, server.connect, QUICK),
-        balances=balances, timings=UserStreamTimings(renew_gap_s=0, verify_gap_s=0))
+        timings=UserStreamTimings(renew_gap_s=0, verify_gap_s=0))
     stop = asyncio.Event()
     task = asyncio.ensure_future(user.run(stop))
     await until(lambda: cache.fresh(clock.now_ms()))
@@ -149,5 +151,25 @@ async def test_a_dropped_connection_with_a_good_key_reconnects_with_the_same_key
     await until(lambda: len(server.sockets) == 2 and len(stub.calls("PUT", USER_DATA_STREAM)) == 1)
     assert server.sockets[1].key == server.sockets[0].key
     assert server.made == 1
+    stop.set()
+    await asyncio.wait_for(task, 3)
+
+
+async def test_the_built_stream_reads_balances_over_rest_and_journals_into_the_store() -> None:
+    server, store = Server(), InMemoryStore()
+    stub = StubMexc(SteppingClock())
+    for method in ("POST", "PUT", "DELETE"):
+        stub.on(method, USER_DATA_STREAM, server.rest)
+    stub.on("GET", "/api/v3/account", lambda r: reply(
+        {"balances": [{"asset": "USDT", "free": "12.5", "locked": "0"}]}))
+    clock = SystemClock()
+    user = user_data_stream(make_exchange(stub), WS, store, clock, connect=server.connect)
+    cache = user.data.cache
+    stop = asyncio.Event()
+    task = asyncio.ensure_future(user.run(stop))
+    await until(lambda: cache.fresh(clock.now_ms()))
+    server.push(deal_frame())
+    await until(lambda: len(store.fills()) == 1)
+    assert cache.free("USDT") == Decimal("12.5")
     stop.set()
     await asyncio.wait_for(task, 3)
