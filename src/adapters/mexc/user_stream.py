@@ -282,6 +282,8 @@ class UserStream:
         self._wake.clear()
 
     def _on_state(self, up: bool) -> None:
+        if up and self.data.cache.is_connected:
+            return  # another ack of the same connection
         if up:
             self.data.cache.connected(self._clock.now_ms())
             self._flags.add("resync")

@@ -285,3 +285,13 @@ def test_the_websockets_handshake_log_line_shows_no_listen_key(
     (record,) = [r for r in caplog.records if r.name == "websockets.client"]
     assert KEYS[0] not in record.getMessage()
     assert "listenKey=***" in record.getMessage()
+
+
+async def test_acks_of_one_connection_read_the_balances_once(world: World) -> None:
+    await world.start()
+    world.stream.up(True)  # a server acking the channels one by one
+    world.stream.up(True)
+    await settle()
+    assert world.balance_reads == 1
+    assert world.cache.fresh(world.clock.now)
+    await world.finish()
