@@ -108,11 +108,9 @@ def connection_opener(clock: Clock, connect: Connector | None = None,
 class UserData:
     """Route private pushes: balances to the cache, fills and order states to the journal."""
 
-    def __init__(self, cache: AccountCache, fills: UserFills | None = None,
-                 balances: ReadBalances | None = None) -> None:
+    def __init__(self, cache: AccountCache, fills: UserFills | None = None) -> None:
         self.cache = cache
         self.fills = fills
-        self.balances = balances  # read over REST after each (re)connect
         self.skipped = 0
 
     def on_push(self, wrapper: PushDataV3ApiWrapper) -> None:
@@ -140,9 +138,10 @@ class UserStream:
 
     def __init__(self, keys: ListenKeys, ws_url: str, data: UserData, *, clock: Clock,
                  open_stream: OpenStream | None = None,
-                 timings: UserStreamTimings | None = None) -> None:
+                 balances: ReadBalances | None = None) -> None:
         self._keys, self._ws_url, self.data, self._clock = keys, ws_url, data, clock
-        self.timings = timings or UserStreamTimings()
+        self.balances = balances  # read over REST after each (re)connect
+        self.timings = UserStreamTimings()  # replace it to pace a test or a sandbox
         opener = open_stream or connection_opener(clock)
         self.stream = opener(self.url, CHANNELS, data.on_push)
         self.stream.on_reply, self.stream.on_state = self._on_reply, self._on_state
@@ -215,12 +214,12 @@ class UserStream:
 
     async def _resync(self) -> None:
         now = self._clock.now_ms()
-        if "resync" not in self._flags or self.data.balances is None or now < self._resync_at_ms:
+        if "resync" not in self._flags or self.balances is None or now < self._resync_at_ms:
             return
         self._flags.discard("resync")
         since = self.data.cache.version
         try:
-            snapshot = await self.data.balances()
+            snapshot = await self.balances()
         except (RetryLater, ExchangeDataError) as e:
             log.warning("user stream: balances not read after connecting (%s); retrying", e)
             self._flags.add("resync")
@@ -268,7 +267,7 @@ class UserStream:
         due = [self._next_put_ms]
         if "suspect" in self._flags:
             due.append(self._verified_ms + round(self.timings.verify_gap_s * 1000))
-        if "resync" in self._flags and self.data.balances is not None:
+        if "resync" in self._flags and self.balances is not None:
             due.append(self._resync_at_ms)
         return max(0.0, (min(due) - self._clock.now_ms()) / 1000)
 
@@ -305,9 +304,9 @@ def user_data_stream(exchange: MexcExchange, ws_url: str, store: Store | None, c
                      connect: Connector | None = None) -> UserStream:
     """Build the user stream of `exchange`'s account: a new AccountCache, fills into `store`."""
     fills = UserFills(store, clock) if store is not None else None
-    data = UserData(AccountCache(), fills, exchange.balances)
-    return UserStream(ListenKeys(exchange.http), ws_url, data, clock=clock,
-                      open_stream=connection_opener(clock, connect))
+    return UserStream(ListenKeys(exchange.http), ws_url, UserData(AccountCache(), fills),
+                      clock=clock, open_stream=connection_opener(clock, connect),
+                      balances=exchange.balances)
 
 
 class _Session:

@@ -13,7 +13,7 @@ from adapters.mexc.account_cache import AccountCache
 from adapters.mexc.listen_keys import USER_DATA_STREAM, ListenKeys
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
 from adapters.mexc.user_fills import UserFills
-from adapters.mexc.user_stream import CHANNELS, UserData, UserStream, UserStreamTimings
+from adapters.mexc.user_stream import CHANNELS, UserData, UserStream
 from adapters.mexc.ws_frames import Pong, Reply, ServerNotice
 from mexcore.errors import StopForHuman
 from mexcore.values import Balance
@@ -64,12 +64,12 @@ class World:
             self.stub.on(method, USER_DATA_STREAM, self.handle)
         self.store = InMemoryStore()
         self.cache = AccountCache()
-        self.data = UserData(self.cache, UserFills(self.store, self.clock), self.read_balances)
+        self.data = UserData(self.cache, UserFills(self.store, self.clock))
         self.balance_reads = 0
         self.snapshot = balances or {"USDT": Balance("USDT", "100")}
         self.user = UserStream(ListenKeys(make_exchange(self.stub).http), WS, self.data,
                                open_stream=FakeStream, clock=self.clock,
-                               timings=UserStreamTimings())
+                               balances=self.read_balances)
         self.stop = asyncio.Event()
         self.task: asyncio.Future[None] | None = None
 

@@ -112,10 +112,10 @@ async def test_a_listen_key_expiring_mid_stream_is_replaced_and_pushes_keep_comi
         return {"USDT": Balance("USDT", "50")}
 
     user = UserStream(
-        ListenKeys(make_exchange(stub).http), WS,
-        UserData(cache, UserFills(store, clock), balances),
+        ListenKeys(make_exchange(stub).http), WS, UserData(cache, UserFills(store, clock)),
         clock=clock, open_stream=connection_opener(clock, server.connect, QUICK),
-        timings=UserStreamTimings(renew_gap_s=0, verify_gap_s=0))
+        balances=balances)
+    user.timings = UserStreamTimings(renew_gap_s=0, verify_gap_s=0)
     stop = asyncio.Event()
     task = asyncio.ensure_future(user.run(stop))
     await until(lambda: cache.fresh(clock.now_ms()))
@@ -142,8 +142,8 @@ async def test_a_dropped_connection_with_a_good_key_reconnects_with_the_same_key
         stub.on(method, USER_DATA_STREAM, server.rest)
     clock = SystemClock()
     user = UserStream(ListenKeys(make_exchange(stub).http), WS, UserData(cache), clock=clock,
-                      open_stream=connection_opener(clock, server.connect, QUICK),
-                      timings=UserStreamTimings(verify_gap_s=0))
+                      open_stream=connection_opener(clock, server.connect, QUICK))
+    user.timings = UserStreamTimings(verify_gap_s=0)
     stop = asyncio.Event()
     task = asyncio.ensure_future(user.run(stop))
     await until(lambda: len(server.sockets) == 1)
