@@ -53,9 +53,11 @@ class LocalBook:
         self.version: int | None = None  # None: not in sync, a snapshot is wanted
         self.time_ms = 0  # server time of the last snapshot or push applied
         self.gaps = 0
+        self.crossed = 0  # times a push left the best bid at or above the best ask
         self._bids: dict[Decimal, Decimal] = {}
         self._asks: dict[Decimal, Decimal] = {}
         self._buffer: deque[DepthDiffPush] = deque(maxlen=MAX_BUFFERED)
+        self._overlap_ok = False  # the first push after a snapshot may start before it
 
     @property
     def synced(self) -> bool:
@@ -67,8 +69,9 @@ class LocalBook:
             self._buffer.append(push)
         elif push.to_version <= self.version:
             return  # already in the book
-        elif push.from_version == self.version + 1:
-            self._apply(push)
+        elif push.from_version == self.version + 1 or (
+                self._overlap_ok and push.from_version <= self.version + 1):
+            self._apply_checked(push)
         else:
             log.info("depth gap on %s: book at %d, push from %d", push.symbol, self.version,
                      push.from_version)
@@ -93,8 +96,9 @@ class LocalBook:
         self._asks = {level.price: level.qty for level in snapshot.asks}
         self.version, self.time_ms = last_update_id, snapshot.time_ms
         self._buffer.clear()
+        self._overlap_ok = not buffered
         if buffered:
-            self._apply(buffered[0])  # may overlap the snapshot: its sizes are absolute
+            self._apply_checked(buffered[0])  # may overlap the snapshot: sizes are absolute
         for push in buffered[1:]:
             self.on_diff(push)
         return self.synced
@@ -105,6 +109,14 @@ class LocalBook:
         asks = sorted(self._asks.items())[:levels]
         return (tuple(BookLevel(p, q) for p, q in bids), tuple(BookLevel(p, q) for p, q in asks))
 
+    def _apply_checked(self, push: DepthDiffPush) -> None:
+        self._apply(push)
+        if self._bids and self._asks and max(self._bids) >= min(self._asks):
+            # A spot book never stays crossed: a change was missed; rebuild from a snapshot.
+            log.info("depth of %s crossed at version %s", push.symbol, self.version)
+            self.crossed += 1
+            self.unsync()
+
     def _apply(self, push: DepthDiffPush) -> None:
         for side, levels in ((self._bids, push.bids), (self._asks, push.asks)):
             for level in levels:
@@ -113,6 +125,7 @@ class LocalBook:
                 else:
                     side[level.price] = level.qty
         self.version, self.time_ms = push.to_version, max(self.time_ms, push.time_ms)
+        self._overlap_ok = False
 
 
 @attrs.define

@@ -64,6 +64,7 @@ class StreamTimings:
     backoff_max_s: float = 60.0
     jitter: float = 0.25  # each wait is drawn from ±25 % of its step
     connect_timeout_s: float = 10.0
+    close_timeout_s: float = 2.0  # a stalled peer never answers the close handshake
 
     def backoff_s(self, failures: int, draw: float) -> float:
         """Return the wait before reconnecting after `failures` failures in a row.
@@ -151,7 +152,8 @@ class StreamConnection:
         session = _Session(self)
         try:
             async with self._connect(self._url(), ping_interval=None,
-                                     open_timeout=self.timings.connect_timeout_s) as ws:
+                                     open_timeout=self.timings.connect_timeout_s,
+                                     close_timeout=self.timings.close_timeout_s) as ws:
                 self.stats.connects += 1
                 return await session.serve(ws, stop), session.healthy
         except ConnectionClosed:

@@ -161,3 +161,20 @@ def test_the_market_channels_of_thirty_symbols_need_four_connections() -> None:
     assert len(channels) == 120
     assert len(chunks(channels, MAX_CHANNELS)) == 4
     assert "spot@public.kline.v3.api.pb@S0USDT@Min1" in channels
+
+
+def test_the_first_push_after_an_unbuffered_snapshot_may_overlap_it() -> None:
+    book = LocalBook()
+    assert book.load(100, snapshot({"1": "1"}, {"2": "1"}))  # no push buffered yet
+    book.on_diff(diff(99, 101, bids={"1.5": "2"}))  # covers the snapshot's version and more
+    assert book.synced
+    assert book.version == 101
+    assert prices(book.top(5)[0]) == [("1.5", "2"), ("1", "1")]
+
+
+def test_a_push_that_leaves_the_book_crossed_drops_it_for_a_new_snapshot() -> None:
+    book = LocalBook()
+    assert book.load(10, snapshot({"10": "1", "9": "1"}, {"11": "1", "12": "1"}))
+    book.on_diff(diff(11, 11, bids={"11.5": "1"}))  # a bid above the best ask: a level missed
+    assert not book.synced
+    assert book.crossed == 1
