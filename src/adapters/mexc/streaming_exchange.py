@@ -13,7 +13,7 @@ import attrs
 
 from adapters.mexc.constants import DEPTH
 from adapters.mexc.exchange import MexcExchange
-from adapters.mexc.market_cache import MarketCache
+from adapters.mexc.market_cache import STREAM_INTERVALS, MarketCache
 from adapters.mexc.schemas import parse_depth
 from mexcore.errors import ExchangeDataError
 from mexcore.values import (
@@ -99,16 +99,15 @@ class StreamingExchange:
         return version, parse_depth(symbol, data)
 
     async def candles(self, symbol: str, interval: str, limit: int) -> Sequence[Candle]:
-        """Return 1-minute candles from the streams when all are known, else from REST."""
-        if interval == "1m":
-            cached = self.cache.candles(symbol, limit)
-            if cached is not None:
-                self.served["cache:candles"] += 1
-                return cached
+        """Return candles from the streams when all are known, else from REST (and seed)."""
+        cached = self.cache.candles(symbol, limit, interval)
+        if cached is not None:
+            self.served["cache:candles"] += 1
+            return cached
         self.served["rest:candles"] += 1
         history = await self.rest.candles(symbol, interval, limit)
-        if interval == "1m" and self.cache.fresh(symbol):
-            self.cache.seed_candles(symbol, history)
+        if interval in STREAM_INTERVALS and self.cache.fresh(symbol):
+            self.cache.seed_candles(symbol, history, interval)
         return history
 
     # --- passed through to REST ---------------------------------------------------------------

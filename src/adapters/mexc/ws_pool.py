@@ -41,16 +41,19 @@ class StreamPool:
 
 
 def market_pool(url: str, symbols: Sequence[str], cache: MarketCache,
-                timings: StreamTimings | None = None) -> StreamPool:
+                timings: StreamTimings | None = None,
+                intervals: Sequence[str] = ("1m",)) -> StreamPool:
     """Stream the market channels of `symbols` into `cache`, a symbol's channels together.
+
+    `intervals` are the REST kline intervals the services read (`1m`, `15m`, `60m`, ...).
 
     When a connection drops, the cache forgets its symbols until their pushes come again,
     so reads go to REST meanwhile and the book is rebuilt from a new snapshot.
     """
-    per_connection = MAX_CHANNELS // len(market_channels(["X"]))
+    per_connection = MAX_CHANNELS // len(market_channels(["X"], intervals))
     connections = []
     for group in chunks(symbols, per_connection):
-        connection = StreamConnection(url, market_channels(group), cache.on_push,
+        connection = StreamConnection(url, market_channels(group, intervals), cache.on_push,
                                       clock=cache.clock, timings=timings)
         connection.on_state = _expire_when_down(cache, group)
         connections.append(connection)
