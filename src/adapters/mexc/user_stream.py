@@ -14,7 +14,6 @@ journal (`UserFills`); after every (re)connect the balances are read again over 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
@@ -163,18 +162,25 @@ class UserStream:
         """Serve the user stream until `stop` is set."""
         if not await self._new_key(stop):
             return
-        session = _Session(self.stream, stop)
+        session = self._session(stop)
         try:
             while not stop.is_set():
                 await self._wait(stop, self._next_due_s())
-                if not stop.is_set() and await self._step():
+                if session.crashed:
+                    await session.end()
+                    await _wait_for(stop, self._clock, self.timings.retry_s)
+                    session = self._session(stop)
+                elif not stop.is_set() and await self._step():
                     await session.end()
                     if not await self._replace_key(stop):
                         return
-                    session = _Session(self.stream, stop)
+                    session = self._session(stop)
         finally:
             await session.end()
             await self._delete_key()
+
+    def _session(self, stop: asyncio.Event) -> _Session:
+        return _Session(self.stream, stop, self._wake.set)
 
     async def _step(self) -> bool:
         """Do what is due; return True when the key must be replaced."""
@@ -312,22 +318,34 @@ def user_data_stream(exchange: MexcExchange, ws_url: str, store: Store | None, c
 class _Session:
     """One run of the connection with the current key, stopped on its own or with `stop`."""
 
-    def __init__(self, stream: StreamLike, stop: asyncio.Event) -> None:
+    def __init__(self, stream: StreamLike, stop: asyncio.Event, on_end: Callable[[], None]
+                 ) -> None:
         self._stop = asyncio.Event()
         self._task = asyncio.ensure_future(self._run(stream, stop))
+        self._task.add_done_callback(lambda _: on_end())
 
     async def _run(self, stream: StreamLike, stop: asyncio.Event) -> None:
         follow = asyncio.ensure_future(stop.wait())
-        follow.add_done_callback(lambda _: self._stop.set())
+        follow.add_done_callback(lambda f: None if f.cancelled() else self._stop.set())
         try:
             await stream.run(self._stop)
         finally:
             follow.cancel()
 
+    @property
+    def crashed(self) -> bool:
+        """Tell whether the connection ended without being asked to."""
+        return self._task.done() and not self._stop.is_set()
+
     async def end(self) -> None:
+        """Stop the connection and wait for it; a crash is logged, not raised."""
         self._stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await self._task
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # the key must still be deleted, the stream started again
+            log.exception("user stream: the connection failed")
 
 
 async def _wait_for(stop: asyncio.Event, clock: Clock, seconds: float,

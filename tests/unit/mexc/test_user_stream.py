@@ -295,3 +295,23 @@ async def test_acks_of_one_connection_read_the_balances_once(world: World) -> No
     assert world.balance_reads == 1
     assert world.cache.fresh(world.clock.now)
     await world.finish()
+
+
+async def test_a_connection_that_crashes_is_started_again_and_the_key_still_deleted(
+        world: World) -> None:
+    runs = {"n": 0}
+    original = world.stream.run
+
+    async def crashing(stop: asyncio.Event) -> None:
+        runs["n"] += 1
+        if runs["n"] == 1:
+            raise RuntimeError("a bug in the connection")
+        await original(stop)
+
+    world.stream.run = crashing  # type: ignore[method-assign]
+    await world.start()
+    await world.clock.advance(30)
+    assert runs["n"] == 2
+    assert world.cache.fresh(world.clock.now)
+    await world.finish()
+    assert [k for k, _ in world.of("DELETE")] == [KEYS[0]]
