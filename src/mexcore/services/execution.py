@@ -232,6 +232,8 @@ class OrderExecutor:
         intent = self._store.intent(cid)
         if intent is None:
             return
+        if intent.status.is_final and not status.is_final:
+            status = intent.status  # a push saw it end while our slower answer was on its way
         new = attrs.evolve(intent, status=status, updated_ms=self._clock.now_ms())
         if order_id is not None:
             new = attrs.evolve(new, order_id=order_id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 import pytest
-from tests.unit.services.support import NOW, World, flat_closes, world
+from tests.unit.services.support import NOW, AuditedExchange, World, flat_closes, world
 
 from adapters.fake import Faults
 from mexcore.client_ids import client_order_id
@@ -15,7 +16,7 @@ from mexcore.services.balance_monitor import BalanceMonitor
 from mexcore.services.balancer_5050 import Balancer5050
 from mexcore.services.execution import OrderExecutor
 from mexcore.state import PauseFlags
-from mexcore.values import IntentStatus, OrderRequest, OrderType, Side
+from mexcore.values import IntentStatus, Order, OrderRequest, OrderType, Side
 
 D = Decimal
 SYMBOLS = ("BTCUSDC", "ETHUSDC", "USDCUSDT", "ADAUSDC", "DOTUSDC", "LINKUSDC", "AVAXUSDC")
@@ -143,3 +144,25 @@ async def test_resuming_one_runner_under_a_global_pause_keeps_it_paused() -> Non
         await balancer.tick()
 
     assert w.exchange.sent == []
+
+
+class _StreamFillsBeforeTheAnswer(AuditedExchange):
+    """The user stream journals the order FILLED while the REST answer (NEW) is on its way."""
+
+    async def place_order(self, request: OrderRequest) -> Order:
+        order = await super().place_order(request)
+        intent = self.store.intent(request.client_order_id) if self.store else None
+        assert intent is not None
+        self.store.save_intent(attrs.evolve(intent, status=IntentStatus.FILLED))
+        return attrs.evolve(order, status="NEW")
+
+
+async def test_a_slower_answer_never_reopens_an_order_the_stream_saw_filled() -> None:
+    w = world(flat_closes(SYMBOLS), {"USDC": "1000"}, exchange_class=_StreamFillsBeforeTheAnswer)
+
+    await w.deps.executor.submit("tester", _buy(), "test")
+
+    intent = w.store.intent(CID)
+    assert intent is not None
+    assert intent.status is IntentStatus.FILLED
+    assert intent.order_id  # the answer's order id is still recorded
