@@ -124,7 +124,7 @@ VERDICT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "verdict": {"type": "string", "enum": [k.value for k in VerdictKind]},
-        "reason": {"type": "string", "minLength": 1, "maxLength": 300},
+        "reason": {"type": "string"},  # length is checked here: strict mode has no maxLength
     },
     "required": ["verdict", "reason"],
     "additionalProperties": False,
