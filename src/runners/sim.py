@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from adapters.fake import FakeClock, FakeExchange, default_rules
+from adapters.fake.advisor import sim_advisor
 from adapters.fake.market import MarketData
 from adapters.fake.sources import RunData, load_run_data
 from adapters.sqlite import SqliteStore
@@ -96,7 +97,8 @@ async def run_sim(
     own_store = store is None
     store = store or SqliteStore.temporary()
     try:
-        deps = ServiceDeps.build(exchange, store, notifier, clock)
+        deps = ServiceDeps.build(exchange, store, notifier, clock,
+                                 advisor=sim_advisor(config.advisor))  # the fake: no network
         start_value = sum((await MarketView.load(exchange)).values_usdt().values(), ZERO)
         loops = build_loops(config, deps, extra(deps) if extra else (), strict=options.strict)
         began = time.perf_counter()
@@ -105,6 +107,8 @@ async def run_sim(
                 await run_simulated(loops, clock, end, _on_time(start, options, began, progress),
                                     watch=exchange if options.skip_quiet else None,
                                     verify=options.verify_quiet, stop=stop)
+                if deps.advisor is not None:
+                    await deps.advisor.drain()  # the explanations still under way
         wall = time.perf_counter() - began
         reached = min(end, clock.now_ms())
         summary = await _summary(config, market, exchange, store,

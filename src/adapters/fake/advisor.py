@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from mexcore.advising import SafeAdvisor
 from mexcore.advisor import (
+    AdvisorPolicy,
     Decision,
     Situation,
     Verdict,
@@ -25,6 +28,9 @@ from mexcore.advisor import (
 )
 
 APPROVE = Verdict(VerdictKind.BUY, "the fake advisor sees no reason to object")
+WAIT = Verdict(VerdictKind.SKIP, "not a deep dip (RSI 35 or more) or damped by the anti-hype "
+                                  "filter: the fake advisor would wait")
+CAUTIOUS_RSI = Decimal(35)
 
 
 class Failure(StrEnum):
@@ -43,8 +49,10 @@ class FakeAdvisor:
     def __init__(
         self, language: str = "en", verdicts: Mapping[str, Verdict] | None = None,
         default: Verdict | None = APPROVE, failure: Failure | None = None,
+        cautious: bool = False,
     ) -> None:
         self.language, self.default, self.failure = language, default, failure
+        self.cautious = cautious  # skip unless RSI < 35 and the multiplier is at least 1
         self.verdicts = dict(verdicts or {})
         self.prompts: list[list[dict[str, str]]] = []
 
@@ -58,7 +66,11 @@ class FakeAdvisor:
         """Return the verdict set for the decision's symbol, else the default."""
         self.prompts.append(advisor_messages(decision, self.language, "verdict"))
         await self._maybe_fail()
-        return None if self.failure else self.verdicts.get(decision.symbol, self.default)
+        if self.failure:
+            return None
+        if self.cautious and not _deep_dip(decision):
+            return WAIT
+        return self.verdicts.get(decision.symbol, self.default)
 
     def prompt_text(self) -> str:
         """Return every recorded message's content, one per line."""
@@ -69,6 +81,12 @@ class FakeAdvisor:
             raise FakeAdvisorError("the fake advisor failed on purpose")
         if self.failure is Failure.HANG:
             await asyncio.Event().wait()
+
+
+def _deep_dip(decision: Decision) -> bool:
+    rsi = decision.inputs.get("rsi")
+    multiplier = Decimal(decision.inputs.get("multiplier", "1"))
+    return rsi is not None and Decimal(rsi) < CAUTIOUS_RSI and multiplier >= 1
 
 
 def paragraph(facts: Mapping[str, Any]) -> str:
@@ -96,3 +114,10 @@ def _answer(facts: Mapping[str, Any]) -> str:
     if "open_orders" in facts:
         parts.append(f"{len(facts['open_orders'])} open orders.")
     return " ".join(parts)
+
+
+def sim_advisor(policy: AdvisorPolicy) -> SafeAdvisor | None:
+    """Return the advisor of `sim` and backtests: a cautious fake when `[advisor]` is enabled."""
+    if not policy.enabled:
+        return None
+    return SafeAdvisor(FakeAdvisor(policy.language, cautious=True), policy)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import attrs
 
+from mexcore.advising import ExplainingNotifier, SafeAdvisor
 from mexcore.ports import Clock, Exchange, Notifier, Store
 from mexcore.services.execution import OrderExecutor
 from mexcore.services.funds import FundsLedger
 from mexcore.services.pending import NOT_PLACED_AFTER_S
-from mexcore.services.scanner_advice import SafeAdvisor
 from mexcore.state import PauseFlags
 
 
@@ -37,4 +37,6 @@ class ServiceDeps:
         """
         pauses = PauseFlags(store)
         executor = OrderExecutor(exchange, store, clock, pauses.is_paused, unknown_grace_s)
+        if advisor is not None:  # sales and the daily summary get the advisor's paragraph
+            notifier = ExplainingNotifier(notifier, advisor, clock)
         return cls(exchange, store, notifier, clock, executor, FundsLedger(), advisor)

@@ -1,7 +1,6 @@
 """The advisor beside the scanner (issue 20): a second opinion before a buy, explanations after.
 
-`SafeAdvisor` puts the `Advisor` port behind a deadline (`timeout_s`) and a catch-all: it
-answers or gives None, never raises, never waits longer. `ScannerAdvice` asks it, when the user
+`ScannerAdvice` asks the `SafeAdvisor` (mexcore.advising), when the user
 opted in (`veto_buys`), whether to buy a candidate: only `skip` withholds that one buy, which is
 journaled (`cursor.scanner.vetoes`, `cursor.scanner.veto_count`) and reported. No opinion buys
 as without the advisor, or skips with `on_failure = "skip"`. The advisor never places, sizes or
@@ -10,70 +9,19 @@ cancels an order.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TypeVar
 
-from mexcore.advisor import Advisor, AdvisorPolicy, Decision, Situation, Verdict, VerdictKind
+from mexcore.advising import SafeAdvisor
+from mexcore.advisor import Decision, VerdictKind
 from mexcore.money import CENT, format_decimal, format_step
 from mexcore.ports import Clock, Level, Notifier, Store
 from mexcore.scoring import PairScore
 from mexcore.state import Cursors, JsonValue
 from mexcore.values import Order
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
+__all__ = ["NO_OPINION_SKIP", "SafeAdvisor", "ScannerAdvice", "buy_decision", "veto_count"]
 KEPT_VETOES = 20
 NO_OPINION_SKIP = "no opinion from the advisor, and on_failure is skip"
-Deliver = Callable[[str], Awaitable[None]]
-
-
-class SafeAdvisor:
-    """The advisor port, never slower than `policy.timeout_s` and never raising."""
-
-    def __init__(self, advisor: Advisor, policy: AdvisorPolicy) -> None:
-        self.advisor, self.policy = advisor, policy
-        self._pending: set[asyncio.Task[None]] = set()
-
-    async def verdict(self, decision: Decision) -> Verdict | None:
-        """Return the advisor's verdict on `decision`, or None (no opinion)."""
-        return await self._guarded(self.advisor.verdict(decision))
-
-    async def explain(self, situation: Situation) -> str | None:
-        """Return the advisor's paragraph on `situation`, or None."""
-        return await self._guarded(self.advisor.explain(situation))
-
-    def explain_later(self, situation: Situation, deliver: Deliver) -> None:
-        """Ask for an explanation in the background and `deliver` it when it arrives."""
-        task = asyncio.get_running_loop().create_task(self._explain_to(situation, deliver))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
-
-    async def drain(self) -> None:
-        """Wait for the explanations under way (each bounded by the timeout)."""
-        while self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
-
-    async def _explain_to(self, situation: Situation, deliver: Deliver) -> None:
-        text = await self.explain(situation)
-        if text is None:
-            return
-        try:
-            await deliver(text)
-        except Exception as e:  # an explanation that cannot be sent is dropped, not fatal
-            log.warning("advisor: explanation not sent: %s", type(e).__name__)
-
-    async def _guarded(self, call: Awaitable[T]) -> T | None:
-        try:
-            async with asyncio.timeout(float(self.policy.timeout_s)):
-                return await call
-        except TimeoutError:
-            return None
-        except Exception as e:  # the advisor's failure is never the bot's
-            log.debug("advisor: no opinion (%s)", type(e).__name__)
-            return None
 
 
 def buy_decision(pair: PairScore, amount: Decimal, order: Order | None = None) -> Decision:
