@@ -45,6 +45,7 @@ D = Decimal
 MODES = ("sim", "paper", "live")
 CANDLE_INTERVALS = ("1m", "5m", "15m", "30m", "60m", "4h", "1d", "1W", "1M")
 SECRET_WORDS = ("key", "secret", "token")
+NOT_SECRET = frozenset({"max_tokens", "daily_token_budget"})  # [advisor] counts, shown as they are
 REDACTED = "***"
 
 BOOL = Boolean()
@@ -226,7 +227,8 @@ def config_to_mapping(config: BotConfig) -> dict[str, Any]:
 
 
 def _is_secret(key: Any) -> bool:
-    return isinstance(key, str) and any(w in key.lower() for w in SECRET_WORDS)
+    return (isinstance(key, str) and key not in NOT_SECRET
+            and any(w in key.lower() for w in SECRET_WORDS))
 
 
 def redacted(mapping: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ provider (`container.exchange.override(providers.Object(fake))`); services of yo
 
 from __future__ import annotations
 
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ import httpx
 from dependency_injector import containers, providers
 
 from adapters.fake import ConsoleNotifier, FakeClock, FakeExchange, SystemClock, load_market_data
+from adapters.fake.advisor import sim_advisor
 from adapters.mexc import (
     Credentials,
     MexcExchange,
@@ -29,6 +31,7 @@ from adapters.mexc import (
 )
 from adapters.paper import ACCOUNT_FILE, PaperExchange
 from adapters.sqlite import SqliteStore
+from mexcore.advising import SafeAdvisor
 from mexcore.config import config_to_mapping, load_config
 from mexcore.errors import ConfigError
 from mexcore.policies import BotConfig
@@ -106,6 +109,27 @@ def notifier(secrets: Secrets, config: BotConfig) -> Notifier:
     return telegram_notifier(secrets, config) or ConsoleNotifier(sys.stdout)
 
 
+def advisor(config: BotConfig, clock: Clock) -> SafeAdvisor | None:
+    """The AI advisor when `[advisor] enabled`: the fake in sim, else the configured endpoint.
+
+    The key comes from OPENROUTER_API_KEY (none: a local server); it is never logged.
+    """
+    policy = config.advisor
+    if not policy.enabled or config.mode == "sim":
+        return sim_advisor(policy)
+    from adapters.advisor import (  # tenacity and the adapter only when the advisor is on
+        API_KEY_VARIABLE,
+        AdvisorSettings,
+        OpenAICompatAdvisor,
+        make_advisor_client,
+    )
+
+    settings = AdvisorSettings.from_policy(policy)
+    key = os.environ.get(API_KEY_VARIABLE) or None
+    return SafeAdvisor(OpenAICompatAdvisor(make_advisor_client(settings), settings, key, clock),
+                       policy)
+
+
 class Container(containers.DeclarativeContainer):
     """Every collaborator of one bot process."""
 
@@ -134,8 +158,9 @@ class Container(containers.DeclarativeContainer):
         config.mode, sim=exchange, paper=exchange,
         live=providers.Singleton(shared_market, exchange, mexc_settings))
     notifier = providers.Singleton(notifier, secrets, bot_config)
+    advisor = providers.Singleton(advisor, bot_config, clock)
     deps = providers.Singleton(ServiceDeps.build, market, store, notifier, clock,
-                               config.mexc.unknown_order_grace_s)
+                               config.mexc.unknown_order_grace_s, advisor)
     extra_services = providers.Object(())  # [(service, interval_s)] of your own, beside the rest
     loops = providers.Singleton(build_loops, bot_config, deps, extra=extra_services)
 
