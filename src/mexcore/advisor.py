@@ -56,6 +56,7 @@ class AdvisorPolicy:
     language: str = "en"
     veto_buys: bool = False
     on_failure: str = "no_opinion"
+    real_in_sim: bool = False  # sim and backtests call the endpoint too (else the fake)
 
 
 @attrs.frozen

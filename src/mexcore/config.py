@@ -126,6 +126,7 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         "enabled": BOOL, "base_url": URL, "model": Text(), "timeout_s": Number(lo=D(0), hi=D(120),
         lo_open=True), "max_tokens": Integer(1, 4000), "daily_token_budget": NON_NEGATIVE,
         "language": Text(), "veto_buys": BOOL, "on_failure": Text(choices=ON_FAILURE),
+        "real_in_sim": BOOL,
     },
 }
 

@@ -8,7 +8,6 @@ provider (`container.exchange.override(providers.Object(fake))`); services of yo
 
 from __future__ import annotations
 
-import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,6 @@ import httpx
 from dependency_injector import containers, providers
 
 from adapters.fake import ConsoleNotifier, FakeClock, FakeExchange, SystemClock, load_market_data
-from adapters.fake.advisor import sim_advisor
 from adapters.mexc import (
     Credentials,
     MexcExchange,
@@ -37,6 +35,7 @@ from mexcore.errors import ConfigError
 from mexcore.policies import BotConfig
 from mexcore.ports import Clock, Exchange, Notifier
 from mexcore.services.deps import ServiceDeps
+from runners.advisor_link import advisor_for
 from runners.bot import build_loops
 from runners.settings import Secrets, secrets_from_env
 
@@ -110,24 +109,8 @@ def notifier(secrets: Secrets, config: BotConfig) -> Notifier:
 
 
 def advisor(config: BotConfig, clock: Clock) -> SafeAdvisor | None:
-    """The AI advisor when `[advisor] enabled`: the fake in sim, else the configured endpoint.
-
-    The key comes from OPENROUTER_API_KEY (none: a local server); it is never logged.
-    """
-    policy = config.advisor
-    if not policy.enabled or config.mode == "sim":
-        return sim_advisor(policy)
-    from adapters.advisor import (  # tenacity and the adapter only when the advisor is on
-        API_KEY_VARIABLE,
-        AdvisorSettings,
-        OpenAICompatAdvisor,
-        make_advisor_client,
-    )
-
-    settings = AdvisorSettings.from_policy(policy)
-    key = os.environ.get(API_KEY_VARIABLE) or None
-    return SafeAdvisor(OpenAICompatAdvisor(make_advisor_client(settings), settings, key, clock),
-                       policy)
+    """Return the AI advisor of `[advisor]` (the fake in sim), or None when it is off."""
+    return advisor_for(config.advisor, config.mode, clock)
 
 
 class Container(containers.DeclarativeContainer):

@@ -12,7 +12,6 @@ from pathlib import Path
 import attrs
 
 from adapters.fake import FakeClock, FakeExchange, default_rules
-from adapters.fake.advisor import sim_advisor
 from adapters.fake.market import MarketData
 from adapters.fake.sources import RunData, load_run_data
 from adapters.sqlite import SqliteStore
@@ -21,6 +20,7 @@ from mexcore.policies import BotConfig
 from mexcore.ports import Notifier, Service, Store
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
+from runners.advisor_link import advisor_for
 from runners.benchmark_run import RunWindow, run_benchmarks
 from runners.bot import build_loops
 from runners.loop import RunnerLoop
@@ -98,7 +98,7 @@ async def run_sim(
     store = store or SqliteStore.temporary()
     try:
         deps = ServiceDeps.build(exchange, store, notifier, clock,
-                                 advisor=sim_advisor(config.advisor))  # the fake: no network
+                                 advisor=advisor_for(config.advisor, "sim", clock))
         start_value = sum((await MarketView.load(exchange)).values_usdt().values(), ZERO)
         loops = build_loops(config, deps, extra(deps) if extra else (), strict=options.strict)
         began = time.perf_counter()

@@ -67,3 +67,19 @@ def test_paper_gets_the_endpoint_with_the_key_from_the_environment(
     assert isinstance(safe.advisor, OpenAICompatAdvisor)
     assert safe.policy.timeout_s == Decimal(3)
     assert "sk-or-secret" not in repr(safe.advisor)
+
+
+def test_sim_calls_the_endpoint_only_when_asked_explicitly() -> None:
+    from adapters.fake import FakeClock
+    from runners.advisor_link import advisor_for
+
+    policy = load_config({"advisor": {"enabled": True, "real_in_sim": True}}).advisor
+
+    asked = advisor_for(policy, "sim", FakeClock(0), env={})
+    default = advisor_for(load_config({"advisor": {"enabled": True}}).advisor, "sim",
+                          FakeClock(0), env={"OPENROUTER_API_KEY": "sk-or-x"})
+
+    assert asked is not None
+    assert isinstance(asked.advisor, OpenAICompatAdvisor)
+    assert default is not None
+    assert isinstance(default.advisor, FakeAdvisor)
