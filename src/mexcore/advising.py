@@ -80,8 +80,8 @@ class ExplainingNotifier:
         """Send at once; then, for a sale or the day's summary, explain it in the background."""
         await self._notifier.send(topic, text, level)
         situation = self._situation(topic, text)
-        if situation is None:
-            return
+        if situation is None or not self._notifier.wants(Level.INFO):
+            return  # nobody would read the explanation: no tokens spent on it
 
         async def deliver(paragraph: str) -> None:
             await self._notifier.send(f"explain.{topic}", paragraph, Level.INFO)

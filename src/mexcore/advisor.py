@@ -97,6 +97,8 @@ Situation = Decision | PeriodSummary | Question
 
 
 class VerdictKind(StrEnum):
+    """What the second opinion says of a buy: go ahead, or withhold it."""
+
     BUY = "buy"
     SKIP = "skip"
 

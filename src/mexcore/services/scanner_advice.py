@@ -51,6 +51,7 @@ class ScannerAdvice:
 
     @property
     def vetoing(self) -> bool:
+        """Tell whether the user opted in to the advisor's veto (`veto_buys`)."""
         return self._advisor is not None and self._advisor.policy.veto_buys
 
     async def veto(self, pair: PairScore, amount: Decimal) -> str | None:
@@ -71,7 +72,7 @@ class ScannerAdvice:
 
     def explain_buy(self, pair: PairScore, amount: Decimal, order: Order) -> None:
         """Send the advisor's paragraph on this buy once it arrives (never waits for it)."""
-        if self._advisor is None:
+        if self._advisor is None or not self._notifier.wants(Level.INFO):
             return
         topic = f"explain.buy.{pair.symbol}"
 

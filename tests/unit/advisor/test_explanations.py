@@ -123,3 +123,16 @@ async def test_other_topics_pass_through_unexplained() -> None:
     assert [m.topic for m in inner.messages] == ["orders"]
     assert len(inner.pictures) == 1
     assert notifier.wants(Level.INFO)
+
+
+async def test_nothing_is_explained_when_nobody_would_read_it() -> None:
+    from adapters.fake import ConsoleNotifier
+
+    fake = FakeAdvisor()
+    safe = SafeAdvisor(fake, EXPLAIN)
+    notifier = ExplainingNotifier(ConsoleNotifier(quiet=True), safe, FakeClock(0))
+
+    await notifier.send("sale.BTCUSDC", "SELL BTCUSDC at profit", Level.ALERT)
+    await safe.drain()
+
+    assert fake.prompts == []
