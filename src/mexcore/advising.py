@@ -49,6 +49,13 @@ class SafeAdvisor:
         while self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
 
+    async def aclose(self) -> None:
+        """Let the explanations under way finish, then close the advisor's connections."""
+        await self.drain()
+        close = getattr(self.advisor, "aclose", None)
+        if close is not None:
+            await close()
+
     async def _explain_to(self, situation: Situation, deliver: Deliver) -> None:
         text = await self.explain(situation)
         if text is None:

@@ -103,6 +103,10 @@ class OpenAICompatAdvisor:
         text = await self._consult(messages, RESPONSE_FORMAT)
         return None if text is None else parse_verdict(text)
 
+    async def aclose(self) -> None:
+        """Close the HTTP connections."""
+        await self._client.aclose()
+
     async def _consult(self, messages: Messages, fmt: dict[str, Any] | None = None) -> str | None:
         if not self.budget.allows():
             return None

@@ -227,3 +227,16 @@ async def test_after_it_answers_again_a_new_failure_is_warned_once_more(
         await adv.explain(CANDIDATE)
 
     assert adv.warnings == 2
+
+
+async def test_closing_the_safe_advisor_closes_the_adapters_connections(
+    client: httpx.AsyncClient,
+) -> None:
+    from mexcore.advising import SafeAdvisor
+    from mexcore.advisor import AdvisorPolicy
+
+    safe = SafeAdvisor(advisor(client), AdvisorPolicy(enabled=True))
+
+    await safe.aclose()
+
+    assert client.is_closed
