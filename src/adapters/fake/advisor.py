@@ -95,7 +95,8 @@ def paragraph(facts: Mapping[str, Any]) -> str:
     if kind == "decision":
         inputs = ", ".join(f"{k} {v}" for k, v in facts["inputs"].items())
         reasons = "; ".join(facts["reasons"]) or "no reasons given"
-        return f"The bot's {facts['kind']} of {facts['symbol']} rests on: {reasons} ({inputs})."
+        figures = f" ({inputs})" if inputs else ""
+        return f"The bot's {facts['kind']} of {facts['symbol']} rests on: {reasons}{figures}."
     if kind == "period_summary":
         first = str(facts["report"]).splitlines()[0] if facts["report"] else ""
         return f"{facts['title']}: {first}".strip()
