@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from mexcore.advisor import ON_FAILURE, AdvisorPolicy
 from mexcore.config_rules import Boolean, Integer, Listen, Number, Symbols, Table, Text
 from mexcore.config_services import load_services
 from mexcore.errors import ConfigError
@@ -44,6 +45,7 @@ D = Decimal
 MODES = ("sim", "paper", "live")
 CANDLE_INTERVALS = ("1m", "5m", "15m", "30m", "60m", "4h", "1d", "1W", "1M")
 SECRET_WORDS = ("key", "secret", "token")
+NOT_SECRET = frozenset({"max_tokens", "daily_token_budget"})  # [advisor] counts, shown as they are
 REDACTED = "***"
 
 BOOL = Boolean()
@@ -64,7 +66,7 @@ SECTIONS: dict[str, type] = {
     "balance_monitor": BalanceMonitorPolicy, "pnl_monitor": PnlMonitorPolicy,
     "portfolio_rebalance": PortfolioRebalancePolicy, "alts_monitor": AltsMonitorPolicy,
     "balancer_5050": Balancer5050Policy, "orders_reporter": OrdersReporterPolicy,
-    "antihype": AntiHypePolicy, "sim": SimPolicy, "web": WebPolicy,
+    "antihype": AntiHypePolicy, "sim": SimPolicy, "web": WebPolicy, "advisor": AdvisorPolicy,
 }
 RUNNER: dict[str, Rule] = {"enabled": BOOL, "interval_s": POSITIVE}
 
@@ -120,6 +122,12 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         "days": Integer(1, 366), "seed": NON_NEGATIVE,
     },
     "web": {"enabled": BOOL, "listen": Listen(), "allow_actions": BOOL},
+    "advisor": {
+        "enabled": BOOL, "base_url": URL, "model": Text(), "timeout_s": Number(lo=D(0), hi=D(120),
+        lo_open=True), "max_tokens": Integer(1, 4000), "daily_token_budget": NON_NEGATIVE,
+        "language": Text(), "veto_buys": BOOL, "on_failure": Text(choices=ON_FAILURE),
+        "real_in_sim": BOOL,
+    },
 }
 
 RELATIONS: tuple[tuple[str, str, str], ...] = (
@@ -220,7 +228,8 @@ def config_to_mapping(config: BotConfig) -> dict[str, Any]:
 
 
 def _is_secret(key: Any) -> bool:
-    return isinstance(key, str) and any(w in key.lower() for w in SECRET_WORDS)
+    return (isinstance(key, str) and key not in NOT_SECRET
+            and any(w in key.lower() for w in SECRET_WORDS))
 
 
 def redacted(mapping: Mapping[str, Any]) -> dict[str, Any]:

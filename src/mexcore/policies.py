@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from mexcore.advisor import AdvisorPolicy
 from mexcore.values import money, money_map
 
 D = Decimal
@@ -207,3 +208,4 @@ class BotConfig:
     sim: SimPolicy = attrs.field(factory=SimPolicy)
     services: tuple[ServiceSpec, ...] = ()
     web: WebPolicy = attrs.field(factory=WebPolicy)
+    advisor: AdvisorPolicy = attrs.field(factory=AdvisorPolicy)

@@ -5,6 +5,8 @@ Implementations: `Exchange` — adapters.mexc.MexcExchange, adapters.fake.FakeEx
 adapters.fake.ConsoleNotifier; `Clock` — adapters.fake.FakeClock, adapters.fake.SystemClock;
 `Store` — adapters.sqlite.SqliteStore, adapters.fake.InMemoryStore. `Service` — what a runner
 loop drives: the built-in services of `mexcore.services` and any strategy of your own.
+`Advisor` (optional, defined in mexcore.advisor) — adapters.advisor.OpenAICompatAdvisor,
+adapters.fake.advisor.FakeAdvisor.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Protocol
 
+from mexcore.advisor import Advisor
 from mexcore.values import (
     Balance,
     Candle,
@@ -28,7 +31,7 @@ from mexcore.values import (
     Ticker24h,
 )
 
-__all__ = ["Clock", "Exchange", "Level", "Notifier", "Service", "Store"]
+__all__ = ["Advisor", "Clock", "Exchange", "Level", "Notifier", "Service", "Store"]
 
 
 class Exchange(Protocol):

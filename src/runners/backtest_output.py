@@ -41,6 +41,7 @@ def render_report(report: BacktestReport, markets: str | None = None) -> str:
         f"Holding the start balances: {r.hold_value.quantize(c)} USDT "
         f"(return {_pct(r.hold_return)})",
         f"Fees: {r.fees.quantize(c)} USDT; trades: {len(r.trades)}",
+        *([f"Scanner buys vetoed by the advisor: {r.vetoes}"] if r.vetoes else []),
         f"Max drawdown: {dd.value.quantize(c)} USDT ({_pct(dd.fraction)}), "
         f"peak {utc_text(dd.peak_ms)}, trough {utc_text(dd.trough_ms)}",
         f"Sharpe (daily, annualised): {_ratio(r.sharpe)}; Sortino: {_ratio(r.sortino)}; "
@@ -93,6 +94,7 @@ def report_json(report: BacktestReport) -> dict[str, Any]:
         "pnl": str(r.pnl), "total_return": str(r.total_return),
         "hold_value": str(r.hold_value), "hold_return": str(r.hold_return),
         "fees": str(r.fees), "trade_count": len(r.trades),
+        **({"advisor_vetoes": r.vetoes} if r.vetoes else {}),  # absent: none (the golden files)
         "max_drawdown": {"fraction": str(dd.fraction), "value": str(dd.value),
                          "peak_ms": dd.peak_ms, "trough_ms": dd.trough_ms,
                          "peak": utc_text(dd.peak_ms), "trough": utc_text(dd.trough_ms)},

@@ -12,6 +12,7 @@ from adapters.fake.market import MarketData
 from mexcore.money import ZERO
 from mexcore.ports import Store
 from mexcore.positions import Position, apply_fill
+from mexcore.services.scanner_advice import veto_count
 from mexcore.values import Fill, Side
 from runners.backtest_metrics import (
     Drawdown,
@@ -100,6 +101,7 @@ class BacktestReport:
     trades: Sequence[Trade]
     series: Sequence[ValuePoint]
     benchmarks: Sequence[Benchmark] = ()  # the bot, holding, buying the targets and holding
+    vetoes: int = 0  # scanner buys the advisor withheld ([advisor] veto_buys)
 
     @property
     def pnl(self) -> Decimal:
@@ -201,4 +203,5 @@ def build_report(
         sharpe=sharpe(returns), sortino=sortino(returns),
         time_in_market=time_in_market([p.assets for p in series[1:-1]]),
         trades=trades, series=series, benchmarks=run.summary.benchmarks,
+        vetoes=veto_count(store),
     )

@@ -29,11 +29,13 @@ from adapters.mexc import (
 )
 from adapters.paper import ACCOUNT_FILE, PaperExchange
 from adapters.sqlite import SqliteStore
+from mexcore.advising import SafeAdvisor
 from mexcore.config import config_to_mapping, load_config
 from mexcore.errors import ConfigError
 from mexcore.policies import BotConfig
 from mexcore.ports import Clock, Exchange, Notifier
 from mexcore.services.deps import ServiceDeps
+from runners.advisor_link import advisor_for
 from runners.bot import build_loops
 from runners.settings import Secrets, secrets_from_env
 
@@ -106,6 +108,11 @@ def notifier(secrets: Secrets, config: BotConfig) -> Notifier:
     return telegram_notifier(secrets, config) or ConsoleNotifier(sys.stdout)
 
 
+def advisor(config: BotConfig, clock: Clock) -> SafeAdvisor | None:
+    """Return the AI advisor of `[advisor]` (the fake in sim), or None when it is off."""
+    return advisor_for(config.advisor, config.mode, clock)
+
+
 class Container(containers.DeclarativeContainer):
     """Every collaborator of one bot process."""
 
@@ -134,8 +141,9 @@ class Container(containers.DeclarativeContainer):
         config.mode, sim=exchange, paper=exchange,
         live=providers.Singleton(shared_market, exchange, mexc_settings))
     notifier = providers.Singleton(notifier, secrets, bot_config)
+    advisor = providers.Singleton(advisor, bot_config, clock)
     deps = providers.Singleton(ServiceDeps.build, market, store, notifier, clock,
-                               config.mexc.unknown_order_grace_s)
+                               config.mexc.unknown_order_grace_s, advisor)
     extra_services = providers.Object(())  # [(service, interval_s)] of your own, beside the rest
     loops = providers.Singleton(build_loops, bot_config, deps, extra=extra_services)
 

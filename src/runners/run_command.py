@@ -180,6 +180,9 @@ async def _check_live(container: Container, config: BotConfig) -> None:
 
 async def _close(container: Container) -> None:
     await container.http_client().aclose()
+    advisor = container.advisor()
+    if advisor is not None:
+        await advisor.aclose()  # explanations under way, then the model's connections
     close = getattr(container.store(), "close", None)
     if close is not None:
         close()

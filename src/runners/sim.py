@@ -20,6 +20,7 @@ from mexcore.policies import BotConfig
 from mexcore.ports import Notifier, Service, Store
 from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
+from runners.advisor_link import advisor_for
 from runners.benchmark_run import RunWindow, run_benchmarks
 from runners.bot import build_loops
 from runners.loop import RunnerLoop
@@ -96,7 +97,8 @@ async def run_sim(
     own_store = store is None
     store = store or SqliteStore.temporary()
     try:
-        deps = ServiceDeps.build(exchange, store, notifier, clock)
+        deps = ServiceDeps.build(exchange, store, notifier, clock,
+                                 advisor=advisor_for(config.advisor, "sim", clock))
         start_value = sum((await MarketView.load(exchange)).values_usdt().values(), ZERO)
         loops = build_loops(config, deps, extra(deps) if extra else (), strict=options.strict)
         began = time.perf_counter()
@@ -105,6 +107,8 @@ async def run_sim(
                 await run_simulated(loops, clock, end, _on_time(start, options, began, progress),
                                     watch=exchange if options.skip_quiet else None,
                                     verify=options.verify_quiet, stop=stop)
+                if deps.advisor is not None:
+                    await deps.advisor.drain()  # the explanations still under way
         wall = time.perf_counter() - began
         reached = min(end, clock.now_ms())
         summary = await _summary(config, market, exchange, store,

@@ -54,7 +54,8 @@ async def telegram_running(
     await notifier.start()
     panel = ServicePanel(deps, config, loops, config_text)
     # One budget (Telegram's is per bot); times shown are the bot's, simulated in sim.
-    settings = BotSettings(rate_gate=notifier.outbox.gate, bot_clock=deps.clock)
+    settings = BotSettings(rate_gate=notifier.outbox.gate, bot_clock=deps.clock,
+                           advisor=deps.advisor)
     app = build_application(secrets.telegram_bot_token, config.telegram.base_url,
                             secrets.telegram_chat_ids, panel, SystemClock(), settings)
     started = await _start(app)

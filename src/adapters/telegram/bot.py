@@ -27,6 +27,7 @@ from adapters.telegram.notifier import quiet_http_logs
 from adapters.telegram.outbox import RateGate
 from adapters.telegram.panel import ControlPanel
 from adapters.telegram.ratelimit import GateRateLimiter
+from mexcore.advising import SafeAdvisor
 from mexcore.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class BotSettings:
     panel_timeout_s: float = 5.0
     rate_gate: RateGate | None = attrs.field(default=None, eq=False)
     bot_clock: Clock | None = attrs.field(default=None, eq=False)
+    advisor: SafeAdvisor | None = attrs.field(default=None, eq=False)  # for /ask; None: off
 
 
 def file_url_for(base_url: str) -> str:
@@ -89,7 +91,7 @@ def build_application(
     allowed = _Allowed(chats, chats if settings.user_ids is None else settings.user_ids)
     app.add_handler(TypeHandler(Update, allowed.check), group=-1)
     commands = BotCommands(panel, clock, settings.confirm_ttl_s, settings.panel_timeout_s,
-                           settings.bot_clock)
+                           settings.bot_clock, settings.advisor)
     for name, callback in commands.handlers().items():
         app.add_handler(CommandHandler(name, callback))
     app.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^(ok|no):"))

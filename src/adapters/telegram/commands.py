@@ -14,10 +14,12 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from adapters.telegram import views
+from adapters.telegram.ask import AskCommand
 from adapters.telegram.chart_answer import ChartAnswer
 from adapters.telegram.confirm import Confirmations, PendingAction
 from adapters.telegram.markup import esc, split_html
 from adapters.telegram.panel import ControlPanel, UnknownAssetError, UnknownRunnerError
+from mexcore.advising import SafeAdvisor
 from mexcore.money import ZERO
 from mexcore.ports import Clock
 
@@ -40,6 +42,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("chart", "portfolio value over time as a picture"),
     ("config", "the effective configuration, secrets redacted"),
     ("version", "the bot's version"),
+    ("ask", "ask the AI advisor about your portfolio: /ask QUESTION"),
 )
 
 
@@ -48,9 +51,10 @@ class BotCommands:
 
     def __init__(
         self, panel: ControlPanel, clock: Clock, confirm_ttl_s: float, panel_timeout_s: float,
-        bot_clock: Clock | None = None,
+        bot_clock: Clock | None = None, advisor: SafeAdvisor | None = None,
     ) -> None:
         self._panel = panel
+        self._asking = AskCommand(panel, advisor, clock, panel_timeout_s)
         self._clock = bot_clock or clock  # times shown: the bot's (simulated in sim)
         self._ttl_s = confirm_ttl_s
         self._timeout_s = panel_timeout_s
@@ -131,6 +135,12 @@ class BotCommands:
 
     async def cmd_version(self, update: Update, context: Context) -> None:
         await _reply(update, esc(await self._ask(self._panel.version())))
+
+    async def cmd_ask(self, update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            answer = await self._asking.answer(chat.id, " ".join(context.args or []))
+            await _reply(update, esc(answer))  # the model's text is shown, never executed
 
     async def on_unknown(self, update: Update, context: Context) -> None:
         """Answer an unknown command or plain text with a pointer to /help."""

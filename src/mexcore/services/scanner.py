@@ -22,6 +22,7 @@ from mexcore.services.deps import ServiceDeps
 from mexcore.services.market import MarketView
 from mexcore.services.market_orders import MarketOrders
 from mexcore.services.refusals import REFUSED, SymbolRefusals
+from mexcore.services.scanner_advice import ScannerAdvice
 from mexcore.services.signals import read_signals
 from mexcore.state import Cursors
 from mexcore.trade_side import may_trade
@@ -46,6 +47,7 @@ class MarketScanner:
         self.last_lists = ScanLists()
         self._cursors = Cursors(deps.store, NAME)
         self._refusals = SymbolRefusals(deps.store, deps.notifier, NAME)
+        self._advice = ScannerAdvice(deps.advisor, deps.store, deps.notifier, deps.clock)
         self.quiet: Quiet | None = None
 
     async def tick(self) -> int:
@@ -125,13 +127,14 @@ class MarketScanner:
         """Buy the best opportunity the exchange accepts, trying at most `BUY_TRIES` of them.
 
         The anti-hype multiplier scales the amount, then the cap and the minimum apply again.
+        A candidate the advisor vetoes (`[advisor] veto_buys`) is passed over like a refused one.
         """
         bought: tuple[PairScore, Order, Decimal] | None = None
         async with self._funds.spending(NAME, "USDT"):
             view = await MarketView.load(self._exchange)
             for pair in opportunities[:BUY_TRIES]:
                 amount = scaled_buy_amount(view.free("USDT"), self.policy, pair.multiplier)
-                order = None if amount is None else await self._buy(view, pair.symbol, amount)
+                order = None if amount is None else await self._buy(view, pair, amount)
                 if order is not None and amount is not None:
                     bought = pair, order, amount
                     break
@@ -139,12 +142,16 @@ class MarketScanner:
             return 0
         pair, order, amount = bought
         await self._notifier.send(f"buy.{pair.symbol}", buy_text(pair, order, amount), Level.ALERT)
+        self._advice.explain_buy(pair, amount, order)
         return 1
 
-    async def _buy(self, view: MarketView, symbol: str, amount: Decimal) -> Order | None:
-        """Market-buy `amount` of `symbol`; a refusal is warned about once and gives None."""
+    async def _buy(self, view: MarketView, pair: PairScore, amount: Decimal) -> Order | None:
+        """Market-buy `amount` of `pair`; a refusal (warned about once) or a veto gives None."""
+        symbol = pair.symbol
         rules = view.rules.get(symbol)
         if rules is None or not may_trade(rules, Side.BUY):
+            return None
+        if await self._advice.veto(pair, amount) is not None:
             return None
         try:
             order = await self._orders.buy(view, symbol, amount, "scanner auto-buy")

@@ -1,0 +1,1 @@
+"""The OpenAI-compatible advisor adapter against a local fake server."""
