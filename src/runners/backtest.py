@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
 import datetime as dt
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -29,7 +32,7 @@ from mexcore.config import load_config
 from mexcore.policies import BotConfig
 from runners.backtest_args import add_backtest_parser as add_backtest_parser
 from runners.backtest_output import render_report, report_json
-from runners.backtest_report import BacktestReport, build_report
+from runners.backtest_report import CHARTED_MARKETS, BacktestReport, build_report
 from runners.logs import simulated_log_time
 from runners.loop import ServiceFailed
 from runners.periods import (
@@ -163,6 +166,13 @@ def _charts(backtest: Backtest, out_dir: Path) -> list[Path]:
     return write_charts(backtest.report, backtest.market, out_dir)
 
 
+def release_memory() -> None:
+    """Collect garbage and hand the freed heap back to the OS (glibc's malloc_trim)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: it stays with the process
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOptions:
     """Merge the command line with the [sim] section (the command line wins)."""
     return BacktestOptions(
@@ -204,15 +214,25 @@ def backtest_command(args: argparse.Namespace) -> int:
     for note in notes:
         print(note, file=sys.stderr)
     warn_ignored(data, where)
+    release_memory()  # the file texts and parsing buffers of the loading
     try:
         backtest = asyncio.run(run_backtest(config, options, (data.market, end)))
     except ServiceFailed as e:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 1
-    paths = write_outputs(backtest, args.out, charts=not args.no_charts, markets=data.describe())
-    print(render_report(backtest.report, data.describe()))
+    markets = data.describe()
+    del data  # from here on only the charts read candles, and only BTC's
+    backtest = attrs.evolve(backtest, market=backtest.market.only(CHARTED_MARKETS))
+    return _write_and_print(backtest, args.out, args.no_charts, markets)
+
+
+def _write_and_print(backtest: Backtest, out: Path, no_charts: bool, markets: str) -> int:
+    paths = write_outputs(backtest, out, charts=False, markets=markets)
+    print(render_report(backtest.report, markets))
     days = (backtest.run.end_ms - backtest.run.start_ms) / DAY_MS
     print(f"Simulated {days:.2f} days in {backtest.run.wall_s:.1f} s of wall time.")
+    if not no_charts:
+        release_memory()  # the replay's exchange, journal and markets, before matplotlib
+        paths += _charts(backtest, out)
     print("Wrote " + ", ".join(str(p) for p in paths))
     return 0
-

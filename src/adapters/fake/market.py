@@ -94,6 +94,11 @@ class MarketData:
         """Return the symbols with data, sorted."""
         return sorted(self.series)
 
+    def only(self, symbols: Iterable[str]) -> MarketData:
+        """Return the market of those of `symbols` it has (same grid; nothing built yet)."""
+        kept = {s: self.series[s] for s in symbols if s in self.series}
+        return MarketData(self.start_ms, kept, self._price_dp, self._qty_dp)
+
     def has(self, symbol: str) -> bool:
         """Tell whether this symbol has market data."""
         return symbol in self.series
