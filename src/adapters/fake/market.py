@@ -149,7 +149,7 @@ class MarketData:
             first_open = s.open_at(0)
             return first_open, first_open, first_open, first_open, 0.0, 0.0
         first = max(0, done - DAY_MINUTES)
-        high, low = s.high_low_between(first, done)
+        high, low = s.day_high_low(done)
         return (
             s.close_at(done - 1), s.open_at(first), high, low, s.volume_between(first, done),
             s.quote_volume_between(first, done),
