@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from adapters.fake.account import Account
-from adapters.fake.book import BookModel, best_prices, synthesise_book
+from adapters.fake.book import BookModel, best_prices, book_side, synthesise_book
 from adapters.fake.market import MINUTE_MS, MarketData, price_text
 from adapters.fake.matching import Trade, touch_fraction, walk_by_budget, walk_by_qty
 from adapters.fake.orders import OrderState, closed_status
@@ -137,9 +137,12 @@ class MatchingEngine:
     def _taker_trades(
         self, request: OrderRequest, rules: SymbolRules, done: int
     ) -> tuple[list[Trade], bool]:
-        book = self.book(request.symbol, done, self.book_model.levels)
         is_buy = state_is_buy(request)
-        levels = book.asks if is_buy else book.bids
+        m = self.market
+        shape = (self.price_float(request.symbol, done), m.avg_volume(request.symbol, done),
+                 (m.price_decimals(request.symbol), m.qty_decimals(request.symbol)),
+                 self.book_model)
+        levels = book_side(shape, asks=is_buy, limit=self.book_model.levels)  # built as walked
         if request.quote_qty is not None:
             return walk_by_budget(levels, request.quote_qty, rules.taker_fee, rules.qty_step)
         qty = request.quantity or ZERO
