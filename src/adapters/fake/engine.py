@@ -64,6 +64,7 @@ class MatchingEngine:
         self._order_ids = count(1)
         self._trade_ids = count(1)
         self._synced = 0
+        self._synced_at_ms: int | None = None  # the clock's time of the last sync
         self.shifts: dict[str, tuple[int, int]] = {}  # symbol → (ticks, during which minute)
         self.moves = 0  # counts every shift set or ended, so a cache of books can tell
 
@@ -255,6 +256,9 @@ class MatchingEngine:
 
     def sync(self, now_ms: int) -> None:
         """Fill resting orders on every minute completed since the last call."""
+        if now_ms == self._synced_at_ms:  # most port calls of a tick: nothing new completed
+            return
+        self._synced_at_ms = now_ms
         done = self.market.completed(now_ms)
         if done <= self._synced:
             return
