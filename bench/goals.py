@@ -22,7 +22,8 @@ BACKTEST_GOALS: dict[str, Goal] = {"wall_s": ("<=", 4.0, "<= 4 s"),
 SIM_GOALS: dict[str, Goal] = {"peak_mib": ("<", 100 * MB_IN_MIB, "< 100 MB")}
 SIM_30_GOALS: dict[str, Goal] = {"peak_mib": ("<", 150 * MB_IN_MIB, "< 150 MB"),
                                  "growth_pct": ("<", 5.0, "growth < 5 %")}
-COLUMNS = (("case", 46), ("exit", 5), ("wall_s", 8), ("peak_mib", 10), ("growth_pct", 11),
+COLUMNS = (("case", 46), ("exit", 5), ("wall_s", 8), ("cpu_s", 7), ("peak_mib", 10),
+           ("growth_pct", 11),
            ("same", 6), ("goal", 32), ("pass", 5))
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
 import datetime as dt
+import gc
 import json
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,10 +32,16 @@ from mexcore.config import load_config
 from mexcore.policies import BotConfig
 from runners.backtest_args import add_backtest_parser as add_backtest_parser
 from runners.backtest_output import render_report, report_json
-from runners.backtest_report import BacktestReport, build_report
+from runners.backtest_report import CHARTED_MARKETS, BacktestReport, build_report
 from runners.logs import simulated_log_time
 from runners.loop import ServiceFailed
-from runners.periods import backtest_period, traded_symbols, warn_ignored
+from runners.periods import (
+    asked_period,
+    backtest_period,
+    clipped_note,
+    traded_symbols,
+    warn_ignored,
+)
 from runners.plugins import check_factories
 from runners.settings import read_toml
 from runners.sim import DAY_MS, WARM_UP_MS, SimOptions, SimRun, run_sim
@@ -83,18 +93,25 @@ def parse_time_ms(text: str, *, end_of_day: bool = False) -> int:
 
 
 def load_backtest_data(
-    options: BacktestOptions, required: tuple[str, ...] = ()
+    options: BacktestOptions, required: tuple[str, ...] = (),
+    notice: Callable[[str], None] | None = None,
 ) -> tuple[RunData, int]:
     """Load the period's candles plus a day of warm-up; return them and the period's end.
 
-    The period must lie within the data (after its first day, the warm-up). Only the period and
-    its warm-up are read. When they span less than four days, the market is padded (with the
-    data after the period, else flat minutes, never replayed) so that the warm-up stays one day.
+    The period is clipped to what the data can replay (after its first day, the warm-up); when
+    it was, `notice` gets one line naming the asked and the replayed period. Only the period
+    and its warm-up are read. When they span less than four days, the market is padded (with
+    the data after the period, else flat minutes, never replayed) so that the warm-up stays
+    one day.
     """
     chosen: list[tuple[int, int]] = []
 
     def window(covers: tuple[int, int]) -> tuple[int, int]:
-        chosen.append(backtest_period(covers, options.start_ms, options.end_ms, options.days))
+        periods = options.start_ms, options.end_ms, options.days
+        chosen.append(backtest_period(covers, *periods))
+        asked = asked_period(covers, *periods)
+        if notice is not None and asked != chosen[0]:
+            notice(clipped_note(asked, chosen[0]))
         first = chosen[0][0] - WARM_UP_MS
         return first, max(chosen[0][1], first + MIN_MARKET_MS)
 
@@ -149,6 +166,13 @@ def _charts(backtest: Backtest, out_dir: Path) -> list[Path]:
     return write_charts(backtest.report, backtest.market, out_dir)
 
 
+def release_memory() -> None:
+    """Collect garbage and hand the freed heap back to the OS (glibc's malloc_trim)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: it stays with the process
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def backtest_options(config: BotConfig, args: argparse.Namespace) -> BacktestOptions:
     """Merge the command line with the [sim] section (the command line wins)."""
     return BacktestOptions(
@@ -178,24 +202,37 @@ def backtest_command(args: argparse.Namespace) -> int:
     """Run `mexbot backtest`: print the report and write its files; return the exit code."""
     config = load_config(read_toml(args.config))
     check_factories(config.services)
+    notes: list[str] = []
     try:
         options = backtest_options(config, args)
-        data, end = load_backtest_data(options, traded_symbols(config))
+        data, end = load_backtest_data(options, traded_symbols(config), notes.append)
     except DataError as e:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 2
     where = options.data or "bundled data"
     print(f"mexbot backtest on {where}, seed {options.seed}", file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
     warn_ignored(data, where)
+    release_memory()  # the file texts and parsing buffers of the loading
     try:
         backtest = asyncio.run(run_backtest(config, options, (data.market, end)))
     except ServiceFailed as e:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 1
-    paths = write_outputs(backtest, args.out, charts=not args.no_charts, markets=data.describe())
-    print(render_report(backtest.report, data.describe()))
+    markets = data.describe()
+    del data  # from here on only the charts read candles, and only BTC's
+    backtest = attrs.evolve(backtest, market=backtest.market.only(CHARTED_MARKETS))
+    return _write_and_print(backtest, args.out, args.no_charts, markets)
+
+
+def _write_and_print(backtest: Backtest, out: Path, no_charts: bool, markets: str) -> int:
+    paths = write_outputs(backtest, out, charts=False, markets=markets)
+    print(render_report(backtest.report, markets))
     days = (backtest.run.end_ms - backtest.run.start_ms) / DAY_MS
     print(f"Simulated {days:.2f} days in {backtest.run.wall_s:.1f} s of wall time.")
+    if not no_charts:
+        release_memory()  # the replay's exchange, journal and markets, before matplotlib
+        paths += _charts(backtest, out)
     print("Wrote " + ", ".join(str(p) for p in paths))
     return 0
-

@@ -20,10 +20,10 @@ from matplotlib.figure import Figure
 from adapters.fake.market import MINUTE_MS, MarketData
 from mexcore.values import Side
 from runners.backtest_metrics import Point, drawdowns
-from runners.backtest_report import BacktestReport, ValuePoint
+from runners.backtest_report import CHARTED_MARKETS, BacktestReport, ValuePoint
 from runners.benchmarks import Benchmark, benchmark
 
-BTC_SYMBOLS = ("BTCUSDT", "BTCUSDC")
+BTC_SYMBOLS = CHARTED_MARKETS
 STABLE_FIRST = ("USDT", "USDC")
 
 

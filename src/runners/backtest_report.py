@@ -29,6 +29,8 @@ from runners.benchmark_run import hold_value, usdt_price_at
 from runners.benchmarks import Benchmark
 from runners.sim import SimRun
 
+CHARTED_MARKETS = ("BTCUSDT", "BTCUSDC")  # the trades chart draws the first one there is
+
 
 @attrs.frozen
 class Trade:

@@ -1,4 +1,4 @@
-"""The period a simulated run replays, checked against what the data covers (never shortened)."""
+"""The period a simulated run replays: `sim` exactly its days, a backtest clipped to the data."""
 
 from __future__ import annotations
 
@@ -50,10 +50,10 @@ def sim_period(covers: tuple[int, int], days: Decimal) -> tuple[int, int]:
     return start, end
 
 
-def backtest_period(
+def asked_period(
     covers: tuple[int, int], from_ms: int | None, to_ms: int | None, days: Decimal | None
 ) -> tuple[int, int]:
-    """Return the [start, end) a backtest replays from `--from`, `--to` and `--days`."""
+    """Return the [start, end) that `--from`, `--to` and `--days` name, before any clipping."""
     if None not in (from_ms, to_ms, days):
         raise DataError("--from, --to and --days: give at most two of them")
     span = None if days is None else _days_ms(days)
@@ -63,13 +63,33 @@ def backtest_period(
     else:
         start = earliest if to_ms is None or span is None else to_ms - span
     end = to_ms if to_ms is not None else (covers[1] if span is None else start + span)
-    if end <= start:
+    if from_ms is not None and to_ms is not None and end <= start:
         raise DataError(f"the period {utc(start)} → {utc(end)} UTC is empty or reversed")
-    if start < earliest or end > covers[1]:
-        raise DataError(f"the period {utc(start)} → {utc(end)} UTC is outside the data: "
-                        f"{covered(covers)}, and the first day warms the indicators up, so a "
-                        f"backtest can replay {utc(earliest)} → {utc(covers[1])}")
     return start, end
+
+
+def backtest_period(
+    covers: tuple[int, int], from_ms: int | None, to_ms: int | None, days: Decimal | None
+) -> tuple[int, int]:
+    """Return the [start, end) a backtest replays: the asked period clipped to the data.
+
+    The data's first day warms the indicators up; a period with nothing after it is an error.
+    """
+    asked = asked_period(covers, from_ms, to_ms, days)
+    earliest = covers[0] + WARM_UP_MS
+    start, end = max(asked[0], earliest), min(asked[1], covers[1])
+    if end <= start:
+        raise DataError(f"nothing of the period {utc(asked[0])} → {utc(asked[1])} UTC can be "
+                        f"replayed: {covered(covers)}, and the first day warms the indicators "
+                        f"up, so a backtest can replay {utc(earliest)} → {utc(covers[1])}")
+    return start, end
+
+
+def clipped_note(asked: tuple[int, int], replayed: tuple[int, int]) -> str:
+    """Return the one line telling that a backtest replays less than the period asked."""
+    return (f"mexbot: asked for {utc(asked[0])} → {utc(asked[1])} UTC; replaying "
+            f"{utc(replayed[0])} → {utc(replayed[1])} UTC, what the data can replay after its "
+            "first day (the warm-up)")
 
 
 def _days_ms(days: Decimal) -> int:

@@ -1,4 +1,4 @@
-"""`mexbot sim`/`backtest --data DIR` in a subprocess: no invented markets, no shortened periods."""
+"""`mexbot sim`/`backtest --data DIR` in a subprocess: no invented markets, periods checked."""
 
 from __future__ import annotations
 
@@ -152,20 +152,33 @@ def test_backtest_on_a_folder_lacking_a_traded_symbol_is_refused(tmp_path: Path)
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    (("--from", "2023-04-20"), "the data covers 2023-04-20 00:00 → 2023-04-22 00:00 UTC"),
-    (("--to", "2023-04-25"), "can replay 2023-04-21 00:00 → 2023-04-22 00:00"),
+    (("--from", "2023-04-22"), "the data covers 2023-04-20 00:00 → 2023-04-22 00:00 UTC"),
+    (("--to", "2023-04-20"), "can replay 2023-04-21 00:00 → 2023-04-22 00:00"),
     (("--from", "2023-04-21T12:00", "--to", "2023-04-21T06:00"), "empty or reversed"),
     (("--from", "2023-04-21T12:00", "--to", "2023-04-21T12:00"), "empty or reversed"),
-    (("--from", "2023-04-21T12:00", "--days", "2"), "outside the data"),
+    (("--from", "2023-04-25", "--days", "2"), "nothing of the period"),
     (("--from", "2023-04-21", "--to", "2023-04-21", "--days", "1"), "at most two"),
     (("--from", "yesterday"), "--from: 'yesterday' is not a UTC date"),
 ])
-def test_backtest_periods_outside_the_data_or_empty_are_errors(
+def test_backtest_periods_with_nothing_to_replay_or_empty_are_errors(
     two_days: Path, words: tuple[str, ...], expected: str
 ) -> None:
     line = error_line(mexbot(two_days, "backtest", "--data", str(two_days), "--quiet", *words))
 
     assert expected in line
+
+
+def test_backtest_overlapping_the_data_replays_the_overlap_and_says_so(
+    two_days: Path, tmp_path: Path
+) -> None:
+    result = mexbot(tmp_path, "backtest", "--data", str(two_days), "--quiet", "--no-charts",
+                    "--from", "2023-04-21T18:00", "--days", "1", "--out", str(tmp_path))
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert ("mexbot: asked for 2023-04-21 18:00 → 2023-04-22 18:00 UTC; replaying "
+            "2023-04-21 18:00 → 2023-04-22 00:00 UTC") in result.stderr.splitlines()[1]
+    report = (tmp_path / "report.txt").read_text().splitlines()
+    assert report[0] == "=== mexbot backtest 2023-04-21 18:00 → 2023-04-22 00:00 UTC ==="
 
 
 def test_backtest_accepts_days_like_sim(two_days: Path, tmp_path: Path) -> None:

@@ -41,3 +41,29 @@ def test_a_short_backtest_still_loads_four_days_so_the_warm_up_stays_one_day(
                                                  end_ms=start + DAY_MS // 2))
 
     assert data.market.end_ms == start - DAY_MS + 4 * DAY_MS
+
+
+def test_a_period_overlapping_the_data_is_clipped_with_one_note_naming_both_periods(
+    tmp_path: Path,
+) -> None:
+    write_days(tmp_path, "ADAUSDT", 6)
+    notes: list[str] = []
+
+    data, end = load_backtest_data(BacktestOptions(data=tmp_path, start_ms=T0,
+                                                   end_ms=T0 + 9 * DAY_MS), notice=notes.append)
+
+    assert end == T0 + 6 * DAY_MS
+    assert data.market.start_ms == T0
+    assert notes == ["mexbot: asked for 2023-11-15 00:00 → 2023-11-24 00:00 UTC; replaying "
+                     "2023-11-16 00:00 → 2023-11-21 00:00 UTC, what the data can replay after "
+                     "its first day (the warm-up)"]
+
+
+def test_a_period_inside_the_data_gives_no_note(tmp_path: Path) -> None:
+    write_days(tmp_path, "ADAUSDT", 6)
+    notes: list[str] = []
+
+    load_backtest_data(BacktestOptions(data=tmp_path, start_ms=T0 + DAY_MS,
+                                       end_ms=T0 + 2 * DAY_MS), notice=notes.append)
+
+    assert notes == []

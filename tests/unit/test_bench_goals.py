@@ -54,12 +54,12 @@ def test_the_table_has_a_line_per_row_with_its_goal_and_verdict() -> None:
                     "peak_mib": 22.5}, HELP_GOALS),
             skipped("backtest-cli", "backtest whole folder", "no candles")]
     lines = goal_table(rows).splitlines()
-    assert lines[0].split() == ["case", "exit", "wall_s", "peak_mib", "growth_pct", "same",
-                                "goal", "pass"]
-    assert lines[2].split() == ["mexbot", "--help", "0", "0.21", "22.50", "-", "-", "<",
+    assert lines[0].split() == ["case", "exit", "wall_s", "cpu_s", "peak_mib", "growth_pct",
+                                "same", "goal", "pass"]
+    assert lines[2].split() == ["mexbot", "--help", "0", "0.21", "-", "22.50", "-", "-", "<",
                                 "0.5", "s", "PASS"]
     assert lines[3].split() == ["backtest", "whole", "folder", "-", "-", "-", "-", "-", "-",
-                                "-"]
+                                "-", "-"]
 
 
 def test_the_results_json_holds_the_machine_and_every_row(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from adapters.fake.loader import DataError
-from runners.periods import DAY_MS, backtest_period, sim_period
+from runners.periods import DAY_MS, asked_period, backtest_period, sim_period
 
 START = 1_681_948_800_000  # 2023-04-20 00:00 UTC
 WEEK = (START, START + 8 * DAY_MS)  # eight days of data: a day of warm-up and seven to replay
@@ -52,11 +52,31 @@ def test_backtest_days_alone_start_after_the_warm_up() -> None:
     assert backtest_period(WEEK, None, None, Decimal(1)) == (START + DAY_MS, START + 2 * DAY_MS)
 
 
-def test_backtest_starting_inside_the_warm_up_day_is_an_error_naming_the_earliest_start() -> None:
+def test_backtest_starting_inside_the_warm_up_day_is_clipped_to_the_earliest_start() -> None:
+    assert backtest_period(WEEK, START + HOUR_MS, None, None) == (START + DAY_MS, WEEK[1])
+
+
+def test_backtest_days_alone_beyond_the_data_are_clipped_to_its_end() -> None:
+    assert backtest_period(WEEK, None, None, Decimal(8)) == (START + DAY_MS, WEEK[1])
+
+
+def test_backtest_overlapping_both_ends_replays_what_the_data_can() -> None:
+    assert backtest_period(WEEK, START - DAY_MS, WEEK[1] + DAY_MS, None) == (
+        START + DAY_MS, WEEK[1])
+
+
+def test_asked_period_is_what_the_options_name_before_any_clipping() -> None:
+    assert asked_period(WEEK, START + HOUR_MS, None, Decimal(9)) == (
+        START + HOUR_MS, START + HOUR_MS + 9 * DAY_MS)
+
+
+@pytest.mark.parametrize(("from_ms", "to_ms"), [
+    (WEEK[1], None),  # starts where the data ends
+    (None, START + DAY_MS),  # ends where the warm-up ends
+    (START, START + HOUR_MS),  # inside the warm-up day
+])
+def test_backtest_with_nothing_replayable_is_an_error_naming_what_can_be_replayed(
+    from_ms: int | None, to_ms: int | None
+) -> None:
     with pytest.raises(DataError, match="can replay 2023-04-21 00:00 → 2023-04-28 00:00"):
-        backtest_period(WEEK, START + HOUR_MS, None, None)
-
-
-def test_backtest_days_alone_beyond_the_data_is_an_error() -> None:
-    with pytest.raises(DataError, match="outside the data"):
-        backtest_period(WEEK, None, None, Decimal(8))
+        backtest_period(WEEK, from_ms, to_ms, None)

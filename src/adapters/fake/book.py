@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
@@ -67,17 +68,27 @@ def synthesise_book(
     Example with price 100.00, tick 0.01, spread 1 bp: half-spread = max(1, ceil(0.5)) = 1 tick,
     so the best bid is 99.99 and the best ask 100.01.
     """
-    price_dp, qty_dp = decimals
+    shape = (price, avg_volume, decimals, model)
+    return OrderBook(symbol=symbol, bids=tuple(book_side(shape, asks=False, limit=limit)),
+                     asks=tuple(book_side(shape, asks=True, limit=limit)))
+
+
+BookShape = tuple[float, float, tuple[int, int], BookModel]
+"""The price, mean 1-minute volume, (price, quantity) decimals and model of a book."""
+
+
+def book_side(shape: BookShape, *, asks: bool, limit: int) -> Iterator[BookLevel]:
+    """Yield the levels of one side of `synthesise_book`, best first, each only when asked for.
+
+    A bid that would not be positive ends the side.
+    """
+    price, avg_volume, (price_dp, qty_dp), model = shape
     p = _ticks(price, price_dp)
     half = _half_spread_ticks(p, model)
     gap = max(1, round(p * model.level_gap_bps / 10_000))
     base_qty = max(avg_volume * model.depth_share, model.min_level_quote / max(price, 1e-12))
-    depth = max(1, min(limit, model.levels))
-    qtys = [_level_qty(model, base_qty, i, qty_dp) for i in range(depth)]
-    bids = [
-        BookLevel(Decimal(p - half - i * gap).scaleb(-price_dp), qtys[i])
-        for i in range(depth)
-        if p - half - i * gap > 0
-    ]
-    asks = [BookLevel(Decimal(p + half + i * gap).scaleb(-price_dp), qtys[i]) for i in range(depth)]
-    return OrderBook(symbol=symbol, bids=tuple(bids), asks=tuple(asks))
+    for i in range(max(1, min(limit, model.levels))):
+        ticks = p + half + i * gap if asks else p - half - i * gap
+        if ticks <= 0:
+            return
+        yield BookLevel(Decimal(ticks).scaleb(-price_dp), _level_qty(model, base_qty, i, qty_dp))

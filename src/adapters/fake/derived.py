@@ -47,6 +47,7 @@ class DerivedSeries(MinuteSeries):
         self._scale = 10.0**decimals  # as numpy's round: rint(x × 10^d) / 10^d
         self._quote = None
         self._blocks: dict[int, Window] = {}
+        self._day = None
         volume, close = self.volume, self._derive(0, len(base))[3]
         self.cum_volume, self.cum_quote = running_sums(volume, close * volume)
 

@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from adapters.fake.account import Account
-from adapters.fake.book import BookModel, best_prices, synthesise_book
+from adapters.fake.book import BookModel, best_prices, book_side, synthesise_book
 from adapters.fake.market import MINUTE_MS, MarketData, price_text
 from adapters.fake.matching import Trade, touch_fraction, walk_by_budget, walk_by_qty
 from adapters.fake.orders import OrderState, closed_status
@@ -64,6 +64,7 @@ class MatchingEngine:
         self._order_ids = count(1)
         self._trade_ids = count(1)
         self._synced = 0
+        self._synced_at_ms: int | None = None  # the clock's time of the last sync
         self.shifts: dict[str, tuple[int, int]] = {}  # symbol → (ticks, during which minute)
         self.moves = 0  # counts every shift set or ended, so a cache of books can tell
 
@@ -137,9 +138,12 @@ class MatchingEngine:
     def _taker_trades(
         self, request: OrderRequest, rules: SymbolRules, done: int
     ) -> tuple[list[Trade], bool]:
-        book = self.book(request.symbol, done, self.book_model.levels)
         is_buy = state_is_buy(request)
-        levels = book.asks if is_buy else book.bids
+        m = self.market
+        shape = (self.price_float(request.symbol, done), m.avg_volume(request.symbol, done),
+                 (m.price_decimals(request.symbol), m.qty_decimals(request.symbol)),
+                 self.book_model)
+        levels = book_side(shape, asks=is_buy, limit=self.book_model.levels)  # built as walked
         if request.quote_qty is not None:
             return walk_by_budget(levels, request.quote_qty, rules.taker_fee, rules.qty_step)
         qty = request.quantity or ZERO
@@ -252,6 +256,9 @@ class MatchingEngine:
 
     def sync(self, now_ms: int) -> None:
         """Fill resting orders on every minute completed since the last call."""
+        if now_ms == self._synced_at_ms:  # most port calls of a tick: nothing new completed
+            return
+        self._synced_at_ms = now_ms
         done = self.market.completed(now_ms)
         if done <= self._synced:
             return

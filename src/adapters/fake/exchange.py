@@ -147,7 +147,8 @@ class FakeExchange:
     async def symbol_rules(self) -> Mapping[str, SymbolRules]:
         """Return the rules of every symbol with market data."""
         await self._enter("exchangeInfo")
-        return {s: r for s, r in self.engine.rules.items() if self.market.has(s)}
+        markets = self.market.series
+        return {s: r for s, r in self.engine.rules.items() if s in markets}
 
     async def balances(self) -> Mapping[str, Balance]:
         """Return the non-zero balances."""

@@ -94,6 +94,11 @@ class MarketData:
         """Return the symbols with data, sorted."""
         return sorted(self.series)
 
+    def only(self, symbols: Iterable[str]) -> MarketData:
+        """Return the market of those of `symbols` it has (same grid; nothing built yet)."""
+        kept = {s: self.series[s] for s in symbols if s in self.series}
+        return MarketData(self.start_ms, kept, self._price_dp, self._qty_dp)
+
     def has(self, symbol: str) -> bool:
         """Tell whether this symbol has market data."""
         return symbol in self.series
@@ -144,7 +149,7 @@ class MarketData:
             first_open = s.open_at(0)
             return first_open, first_open, first_open, first_open, 0.0, 0.0
         first = max(0, done - DAY_MINUTES)
-        high, low = s.high_low_between(first, done)
+        high, low = s.day_high_low(done)
         return (
             s.close_at(done - 1), s.open_at(first), high, low, s.volume_between(first, done),
             s.quote_volume_between(first, done),

@@ -8,7 +8,7 @@ when high ≥ price, at its own limit price, at most `participation` × the minu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
 import attrs
@@ -33,7 +33,7 @@ def crosses(price: Decimal, limit: Decimal | None, is_buy: bool) -> bool:
 
 
 def walk_by_qty(
-    levels: Sequence[BookLevel], qty: Decimal, limit: Decimal | None, is_buy: bool
+    levels: Iterable[BookLevel], qty: Decimal, limit: Decimal | None, is_buy: bool
 ) -> tuple[list[Trade], bool]:
     """Take up to `qty` from the best levels within `limit`; return the trades and if all filled."""
     trades: list[Trade] = []
@@ -48,7 +48,7 @@ def walk_by_qty(
 
 
 def walk_by_budget(
-    asks: Sequence[BookLevel], budget: Decimal, fee_rate: Decimal, qty_step: Decimal
+    asks: Iterable[BookLevel], budget: Decimal, fee_rate: Decimal, qty_step: Decimal
 ) -> tuple[list[Trade], bool]:
     """Buy with at most `budget` quote, fees included; return the trades and if the budget ran out.
 

@@ -9,6 +9,8 @@ import numpy.typing as npt
 import talib
 
 Floats = npt.NDArray[np.float64]
+DAY_MINUTES = 1440
+DAY_BLOCK = 2048  # the 24 h highs and lows are computed for this many minutes at a time
 
 
 Window = tuple[Floats, Floats, Floats, Floats]
@@ -23,7 +25,7 @@ class MinuteSeries:
     answers without holding arrays of its own.
     """
 
-    __slots__ = ("_close", "_high", "_low", "_open", "_quote", "_volume", "cum_quote",
+    __slots__ = ("_close", "_day", "_high", "_low", "_open", "_quote", "_volume", "cum_quote",
                  "cum_volume")
 
     def __init__(self, rows: Floats) -> None:
@@ -39,6 +41,7 @@ class MinuteSeries:
         # Only quote volumes that were given are kept; close × volume is recomputed on demand.
         self._quote: Floats | None = None if missing.all() else np.ascontiguousarray(qv)
         self.cum_volume, self.cum_quote = running_sums(self._volume, qv)
+        self._day: tuple[int, Floats, Floats] | None = None
 
     def __len__(self) -> int:
         return len(self.cum_volume) - 1
@@ -102,6 +105,24 @@ class MinuteSeries:
         """Return the highest high and lowest low of minutes `first` .. `stop - 1` (not none)."""
         _, high, low, _ = self.window(first, stop)
         return float(high.max()), float(low.min())
+
+    def day_high_low(self, done: int) -> tuple[float, float]:
+        """Return the highest high and lowest low of the (up to) 1440 minutes before `done`.
+
+        Equal to `high_low_between(max(0, done - 1440), done)`; computed for a block of
+        minutes at once, of which only the last block asked for is kept.
+        """
+        block, at = divmod(done - 1, DAY_BLOCK)
+        if self._day is None or self._day[0] != block:
+            self._day = (block, *self._day_block(block))
+        return float(self._day[1][at]), float(self._day[2][at])
+
+    def _day_block(self, block: int) -> tuple[Floats, Floats]:
+        first = block * DAY_BLOCK
+        lo = max(0, first - (DAY_MINUTES - 1))
+        _, high, low, _ = self.window(lo, min(len(self), first + DAY_BLOCK))
+        return (_trailing(high, DAY_MINUTES, talib.MAX, np.maximum)[first - lo:],
+                _trailing(low, DAY_MINUTES, talib.MIN, np.minimum)[first - lo:])
 
     def volume_between(self, first: int, stop: int) -> float:
         """Return the base volume of minutes `first` .. `stop - 1`."""

@@ -107,3 +107,14 @@ def test_synthetic_symbols_are_deterministic_for_a_seed(tmp_path: Path) -> None:
 
     assert closes(3) == closes(3)
     assert closes(3) != closes(4)
+
+
+def test_a_market_of_only_some_symbols_keeps_their_candles_and_the_grid() -> None:
+    market = bundled_market()
+
+    kept = market.only(("BTCUSDT", "NOSUCHUSDT"))
+
+    assert kept.symbols == ["BTCUSDT"]
+    assert (kept.start_ms, kept.minutes) == (market.start_ms, market.minutes)
+    assert kept.candles("BTCUSDT", "15m", 50, 3000) == market.candles("BTCUSDT", "15m", 50, 3000)
+    assert kept.price_decimals("BTCUSDT") == market.price_decimals("BTCUSDT")

@@ -51,3 +51,15 @@ def test_candle_windows_reuse_completed_candles_and_match_a_fresh_market() -> No
     later = {c.open_time_ms: c for c in moving[-1]}
     assert later[moving[0][50].open_time_ms] is moving[0][50]  # a completed candle, built once
     assert all(len(window) == 100 for window in moving)
+
+
+def test_ticker_high_and_low_match_the_window_across_blocks_in_any_order_derived_too() -> None:
+    market = bundled_market()
+    dones = [2047, 2048, 2049, 4096, 1, 3487, 3488, 9000, 2048, 1440, market.minutes, 6000]
+
+    for symbol in ("BTCUSDC", "ETHUSDT"):
+        series = market.get(symbol)
+        for done in dones:
+            _, _, high, low, _, _ = market.ticker_values(symbol, done)
+            first = max(0, done - 1440)
+            assert (high, low) == series.high_low_between(first, done), (symbol, done)
