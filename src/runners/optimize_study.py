@@ -1,0 +1,122 @@
+"""Optuna studies for `mexbot optimize`: one shared storage, K worker processes, resumable.
+
+The storage is a URL optuna understands (`sqlite:///study.db`, `postgresql://…`) or the path of
+a journal file (the default, `study.journal` in `--out`; on a shared file system it serves
+several machines). Every worker loads its window's candles once and runs its share of the
+trials; the storage hands out trial numbers, so workers never duplicate one. `--trials N` is
+the number of finished trials the study should hold: a resumed study runs only the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import optuna
+
+from mexcore.config import load_config
+from mexcore.errors import ConfigError
+from runners.optimize_folds import Window
+from runners.optimize_objective import Objective, report_facts, score
+from runners.optimize_space import Param, trial_config
+from runners.optimize_trial import load_window, plain, run_trial
+
+FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED,
+            optuna.trial.TrialState.FAIL)
+
+
+@attrs.frozen
+class StudyJob:
+    """What a worker needs: where the study lives, what to search, on which data and window."""
+
+    storage: str
+    study: str
+    base: Mapping[str, Any]  # the raw base configuration
+    space: tuple[Param, ...]
+    data: Path | None
+    window: Window | None  # None: the whole data
+    objective: Objective = Objective()
+    seed: int = 1
+    trials: int = 0  # this worker's share
+
+
+def open_storage(spec: str) -> optuna.storages.BaseStorage:
+    """Open an RDB storage from a URL, or a journal file storage from a path."""
+    if "://" in spec:
+        return optuna.storages.RDBStorage(spec)
+    backend = optuna.storages.journal.JournalFileBackend(spec)
+    return optuna.storages.JournalStorage(backend)
+
+
+def _sampler(seed: int) -> optuna.samplers.BaseSampler:
+    return optuna.samplers.TPESampler(seed=seed)
+
+
+def open_study(job: StudyJob, worker: int = 0) -> optuna.Study:
+    """Create the study (or load it, to resume) in the job's storage."""
+    return optuna.create_study(study_name=job.study, storage=open_storage(job.storage),
+                               sampler=_sampler(job.seed + worker), direction="maximize",
+                               load_if_exists=True)
+
+
+def finished_trials(study: optuna.Study) -> int:
+    """Return how many trials of the study have finished (completed, pruned or failed)."""
+    return len(study.get_trials(deepcopy=False, states=FINISHED))
+
+
+def trial_objective(job: StudyJob) -> Callable[[optuna.Trial], float]:
+    """Return optuna's objective: suggest the values, run the backtest, score the report."""
+    loaded = load_window(job.data, job.window, load_config(job.base))
+
+    def objective(trial: optuna.Trial) -> float:
+        values = {p.key: p.suggest(trial) for p in job.space}
+        trial.set_user_attr("values", plain(values))
+        try:
+            config = trial_config(job.base, values)
+        except ConfigError as e:  # e.g. scanner.min_buy above scanner.max_buy
+            trial.set_user_attr("invalid", str(e))
+            raise optuna.TrialPruned(str(e)) from None
+        run = asyncio.run(run_trial(config, loaded))
+        trial.set_user_attr("facts", report_facts(run.report) | {"errors": run.errors})
+        return score(run.report, job.objective)
+
+    return objective
+
+
+def work(job: StudyJob, worker: int = 0) -> None:
+    """Run this worker's share of the trials (the entry point of a worker process)."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    logging.getLogger().setLevel(logging.ERROR)  # services' warnings: counted, not printed
+    study = open_study(job, worker)
+    if job.trials > 0:
+        study.optimize(trial_objective(job), n_trials=job.trials)
+
+
+def shares(trials: int, jobs: int) -> list[int]:
+    """Split `trials` between `jobs` workers as evenly as possible: 5 over 2 → [3, 2]."""
+    return [trials // jobs + (i < trials % jobs) for i in range(jobs)]
+
+
+def run_workers(job: StudyJob, jobs: int) -> optuna.Study:
+    """Bring the study to `job.trials` finished trials with `jobs` processes; return it."""
+    study = open_study(job)
+    parts = shares(max(0, job.trials - finished_trials(study)), jobs)
+    context = multiprocessing.get_context("spawn")
+    others = [context.Process(target=work, args=(attrs.evolve(job, trials=n), i))
+              for i, n in enumerate(parts[1:], 1) if n > 0]
+    for process in others:
+        process.start()
+    try:
+        work(attrs.evolve(job, trials=parts[0]))  # this process is worker 0
+    finally:
+        for process in others:
+            process.join()
+    failed = [p.exitcode for p in others if p.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} optimisation worker(s) failed (exit codes {failed})")
+    return open_study(job)
