@@ -21,6 +21,7 @@ from runners.cli_checks import (
     positive_days,
 )
 from runners.logs import configure_logging
+from runners.optimize_args import add_optimize_parser
 from runners.settings import read_toml, secrets_from_env
 from runners.status_command import add_watch_commands
 
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="replay speed of the data (default 1)")
     sandbox.add_argument("--seed", type=int, default=None, help="seed of the synthetic markets")
     add_backtest_parser(commands)
+    add_optimize_parser(commands)
     add_watch_commands(parser, commands)  # --version, status, trades
     return parser
 
@@ -170,6 +172,10 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         from runners.backtest import backtest_command
 
         return int(backtest_command(args))
+    if command == "optimize":
+        from runners.optimize import optimize_command
+
+        return int(optimize_command(args))
     if command == "sandbox":
         from runners.sandbox_command import sandbox_command
         return int(sandbox_command(args))

@@ -8,6 +8,7 @@ so the out-of-sample segments follow each other and never overlap what was fitte
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import attrs
 
@@ -53,7 +54,7 @@ def walk_forward(start_ms: int, end_ms: int, folds: int) -> list[Fold]:
                         f"{(end_ms - start_ms) / DAY_MS / (folds + 1):.2f} days; each needs at "
                         "least one day")
     edges = [start_ms + i * size for i in range(folds + 1)] + [end_ms]
-    windows = [Window(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+    windows = [Window(a, b) for a, b in pairwise(edges)]
     return [Fold(i + 1, windows[i], windows[i + 1]) for i in range(folds)]
 
 

@@ -8,6 +8,7 @@ out-of-sample window that follows.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,11 @@ import attrs
 import optuna
 
 from mexcore.config import load_config
-from runners.optimize_folds import Fold, Window, diverges, mean, walk_forward
+from runners.optimize_folds import Fold, diverges, mean, walk_forward
 from runners.optimize_objective import Objective, report_facts, score
 from runners.optimize_space import Param, trial_config
 from runners.optimize_study import StudyJob, run_workers
-from runners.optimize_trial import load_window, remember_window, run_trial
+from runners.optimize_trial import Span, load_window, remember_window, run_trial, span_of
 from runners.sim import WARM_UP_MS
 
 
@@ -36,9 +37,9 @@ class Settings:
     study: str = "mexbot"
     jobs: int = 1
     folds: int = 0
-    objective: Objective = Objective()
+    objective: Objective = attrs.field(factory=Objective)
     seed: int = 1
-    period: Window | None = None  # --from/--to; None: the whole data after its warm-up day
+    period: Span = (None, None)  # --from/--to; None: where the data starts (after a day) / ends
 
 
 @attrs.frozen
@@ -62,6 +63,7 @@ class FoldResult:
     best: TrialRow | None
     out_value: float | None = None
     out_facts: Mapping[str, Any] | None = None
+    importances: Mapping[str, float] = attrs.field(factory=dict)
 
     @property
     def diverges(self) -> bool:
@@ -84,6 +86,17 @@ def best_row(rows: Sequence[TrialRow]) -> TrialRow | None:
     return max(done, key=lambda r: (r.value, -r.number)) if done else None
 
 
+def importances(study: optuna.Study) -> dict[str, float]:
+    """Return optuna's parameter importances ({} with too few completed trials to tell)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # optuna flags some evaluators as experimental
+        try:
+            found = optuna.importance.get_param_importances(study)
+        except (ValueError, RuntimeError):  # fewer than two completed trials, or no variation
+            return {}
+    return {k: float(v) for k, v in found.items()}
+
+
 def _folds(settings: Settings) -> list[Fold]:
     config = load_config(settings.base)
     market, end = whole = load_window(settings.data, settings.period, config)
@@ -101,13 +114,15 @@ def _study_job(settings: Settings, fold: Fold) -> StudyJob:
 
 def _run_fold(settings: Settings, fold: Fold) -> FoldResult:
     job = _study_job(settings, fold)
-    rows = rows_of(run_workers(job, settings.jobs))
+    study = run_workers(job, settings.jobs)
+    rows = rows_of(study)
     best = best_row(rows)
-    result = FoldResult(fold, job.study, rows, best)
+    result = FoldResult(fold, job.study, rows, best, importances=importances(study))
     if best is None or fold.out_of_sample is None:
         return result
     config = trial_config(settings.base, best.values)
-    run = asyncio.run(run_trial(config, load_window(settings.data, fold.out_of_sample, config)))
+    loaded = load_window(settings.data, span_of(fold.out_of_sample), config)
+    run = asyncio.run(run_trial(config, loaded))
     return attrs.evolve(result, out_value=score(run.report, settings.objective),
                         out_facts=report_facts(run.report) | {"errors": run.errors})
 

@@ -56,7 +56,8 @@ class Param:
             shown = [str(c) if isinstance(c, Decimal) else c for c in self.choices]
             picked = trial.suggest_categorical(self.key, shown)
             return self.choices[shown.index(picked)]
-        assert self.low is not None and self.high is not None
+        assert self.low is not None
+        assert self.high is not None
         if self.whole:
             step = int(self.step or 1)
             return trial.suggest_int(self.key, int(self.low), int(self.high), step=step,

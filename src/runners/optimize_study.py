@@ -24,7 +24,7 @@ from mexcore.errors import ConfigError
 from runners.optimize_folds import Window
 from runners.optimize_objective import Objective, report_facts, score
 from runners.optimize_space import Param, trial_config
-from runners.optimize_trial import load_window, plain, run_trial
+from runners.optimize_trial import load_window, plain, run_trial, span_of
 
 FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED,
             optuna.trial.TrialState.FAIL)
@@ -40,7 +40,7 @@ class StudyJob:
     space: tuple[Param, ...]
     data: Path | None
     window: Window | None  # None: the whole data
-    objective: Objective = Objective()
+    objective: Objective = attrs.field(factory=Objective)
     seed: int = 1
     trials: int = 0  # this worker's share
 
@@ -49,8 +49,9 @@ def open_storage(spec: str) -> optuna.storages.BaseStorage:
     """Open an RDB storage from a URL, or a journal file storage from a path."""
     if "://" in spec:
         return optuna.storages.RDBStorage(spec)
-    backend = optuna.storages.journal.JournalFileBackend(spec)
-    return optuna.storages.JournalStorage(backend)
+    from optuna.storages.journal import JournalFileBackend
+
+    return optuna.storages.JournalStorage(JournalFileBackend(spec))
 
 
 def _sampler(seed: int) -> optuna.samplers.BaseSampler:
@@ -59,6 +60,7 @@ def _sampler(seed: int) -> optuna.samplers.BaseSampler:
 
 def open_study(job: StudyJob, worker: int = 0) -> optuna.Study:
     """Create the study (or load it, to resume) in the job's storage."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     return optuna.create_study(study_name=job.study, storage=open_storage(job.storage),
                                sampler=_sampler(job.seed + worker), direction="maximize",
                                load_if_exists=True)
@@ -71,7 +73,7 @@ def finished_trials(study: optuna.Study) -> int:
 
 def trial_objective(job: StudyJob) -> Callable[[optuna.Trial], float]:
     """Return optuna's objective: suggest the values, run the backtest, score the report."""
-    loaded = load_window(job.data, job.window, load_config(job.base))
+    loaded = load_window(job.data, span_of(job.window), load_config(job.base))
 
     def objective(trial: optuna.Trial) -> float:
         values = {p.key: p.suggest(trial) for p in job.space}
@@ -90,7 +92,6 @@ def trial_objective(job: StudyJob) -> Callable[[optuna.Trial], float]:
 
 def work(job: StudyJob, worker: int = 0) -> None:
     """Run this worker's share of the trials (the entry point of a worker process)."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     logging.getLogger().setLevel(logging.ERROR)  # services' warnings: counted, not printed
     study = open_study(job, worker)
     if job.trials > 0:

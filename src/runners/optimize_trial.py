@@ -55,12 +55,17 @@ class TrialRun:
     errors: int
 
 
-def load_window(
-    data: Path | None, window: Window | None, config: BotConfig
-) -> tuple[MarketData, int]:
-    """Return the market of a window (None: the whole data) and its end; loaded once a process."""
-    key = (str(data), None if window is None else window.start_ms,
-           None if window is None else window.end_ms)
+Span = tuple[int | None, int | None]  # [start, end) in epoch ms; None: where the data starts/ends
+
+
+def span_of(window: Window | None) -> Span:
+    """Return a window as a span (None: the whole data)."""
+    return (None, None) if window is None else (window.start_ms, window.end_ms)
+
+
+def load_window(data: Path | None, span: Span, config: BotConfig) -> tuple[MarketData, int]:
+    """Return the market of a span (and its warm-up day) and its end; loaded once a process."""
+    key = (str(data), *span)
     if key not in _LOADED:
         options = BacktestOptions(data=data, progress=False, start_ms=key[1], end_ms=key[2])
         loaded = load_backtest_data(options, traded_symbols(config))
