@@ -77,8 +77,9 @@ def exact(x: float, low: Decimal, high: Decimal, step: Decimal | None = None) ->
     Decimal('0.3')
     """
     if step is not None:
+        last = int((high - low) // step)  # the grid's top point is at most `high`
         n = round((Decimal(repr(x)) - low) / step)
-        return min(high, max(low, low + n * step))
+        return low + min(last, max(0, n)) * step
     value = Decimal(f"{x:.{SIGNIFICANT}g}")
     return min(high, max(low, value))
 
@@ -131,6 +132,9 @@ def _range(key: str, rule: Any, raw: Mapping[str, Any]) -> Param:
         f"{key}.step", raw["step"])
     if step is not None and log:
         raise ConfigError(key, "give step or log, not both")
+    if step is not None and (high - low) % step:
+        raise ConfigError(key, f"high - low ({high - low}) must be a whole number of steps "
+                               f"({step})")
     return Param(key, low, high, log, step, whole=isinstance(rule, Integer))
 
 
