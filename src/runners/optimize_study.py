@@ -43,6 +43,7 @@ class StudyJob:
     objective: Objective = attrs.field(factory=Objective)
     seed: int = 1
     trials: int = 0  # this worker's share
+    worker: int = 0  # which worker process runs the job (0: the command's own)
 
 
 def open_storage(spec: str) -> optuna.storages.BaseStorage:
@@ -78,6 +79,7 @@ def trial_objective(job: StudyJob) -> Callable[[optuna.Trial], float]:
     def objective(trial: optuna.Trial) -> float:
         values = {p.key: p.suggest(trial) for p in job.space}
         trial.set_user_attr("values", plain(values))
+        trial.set_user_attr("worker", job.worker)
         try:
             config = trial_config(job.base, values)
         except ConfigError as e:  # e.g. scanner.min_buy above scanner.max_buy
@@ -90,10 +92,10 @@ def trial_objective(job: StudyJob) -> Callable[[optuna.Trial], float]:
     return objective
 
 
-def work(job: StudyJob, worker: int = 0) -> None:
+def work(job: StudyJob) -> None:
     """Run this worker's share of the trials (the entry point of a worker process)."""
     logging.getLogger().setLevel(logging.ERROR)  # services' warnings: counted, not printed
-    study = open_study(job, worker)
+    study = open_study(job, job.worker)
     if job.trials > 0:
         study.optimize(trial_objective(job), n_trials=job.trials)
 
@@ -108,12 +110,12 @@ def run_workers(job: StudyJob, jobs: int) -> optuna.Study:
     study = open_study(job)
     parts = shares(max(0, job.trials - finished_trials(study)), jobs)
     context = multiprocessing.get_context("spawn")
-    others = [context.Process(target=work, args=(attrs.evolve(job, trials=n), i))
+    others = [context.Process(target=work, args=(attrs.evolve(job, trials=n, worker=i),))
               for i, n in enumerate(parts[1:], 1) if n > 0]
     for process in others:
         process.start()
     try:
-        work(attrs.evolve(job, trials=parts[0]))  # this process is worker 0
+        work(attrs.evolve(job, trials=parts[0], worker=0))  # this process is worker 0
     finally:
         for process in others:
             process.join()
