@@ -1,8 +1,10 @@
 """Benchmark `optimize`: trials per minute over the month with two workers, and a walk-forward.
 
-Two measurements on the month of candles (`../shared/data/candles`, 2023-04-01 → 04-30, every
-runner on, the seed's other defaults), each with `--jobs 2` and a fresh journal storage:
-1. the throughput: `TRIALS` trials over the whole month (each a 30-day backtest); trials per
+Two measurements on the month of candles (`../shared/data/candles`; its ten files cover
+2023-04-01 21:04 → 05-01 21:02, so after the warm-up day the period is 2023-04-03 → 04-30,
+28 days, as in bench/backtest_cli.py; every runner on, the seed's other defaults), each with
+`--jobs 2` and a fresh journal storage:
+1. the throughput: `TRIALS` trials over the whole period (each a 28-day backtest); trials per
    minute of wall time, counting the data loading of both workers (goal: >= 25 a minute);
 2. what the optimiser finds with `--folds 3` (`FOLD_TRIALS` trials a fold): per fold the best
    in-sample excess return over buying BTC/ETH 60/40 and holding, and its out-of-sample one.
@@ -16,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import MONTH_FROM, MONTH_TO, Row, month_data_or_none
+from bench.common import Row, month_data_or_none
 from runners.backtest import parse_time_ms
 from runners.optimize_output import best_values
 from runners.optimize_run import FoldResult, Settings, optimize, overall
@@ -25,6 +27,7 @@ from runners.optimize_space import parse_space
 TRIALS = int(os.environ.get("MEXBOT_BENCH_OPTIMIZE_TRIALS", "24"))
 FOLD_TRIALS = int(os.environ.get("MEXBOT_BENCH_FOLD_TRIALS", "30"))
 JOBS = 2
+PERIOD = ("2023-04-03", "2023-04-30")
 GOAL_PER_MIN = 25
 SPACE = {
     "pnl_monitor.profit_threshold": {"low": "0.05", "high": "5", "log": True},
@@ -35,7 +38,7 @@ SPACE = {
 
 
 def _settings(folder: Path, storage: Path, trials: int, folds: int) -> Settings:
-    period = (parse_time_ms(MONTH_FROM), parse_time_ms(MONTH_TO, end_of_day=True))
+    period = (parse_time_ms(PERIOD[0]), parse_time_ms(PERIOD[1], end_of_day=True))
     return Settings({}, parse_space(SPACE), folder, trials, str(storage), jobs=JOBS,
                     folds=folds, period=period)
 
