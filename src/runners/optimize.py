@@ -20,6 +20,7 @@ from runners.optimize_objective import DEFAULT_MAX_DRAWDOWN, Objective
 from runners.optimize_output import folds_table, top_table, warnings_of, write_outputs
 from runners.optimize_run import Settings, optimize
 from runners.optimize_space import parse_space
+from runners.optimize_study import WorkerFailed
 from runners.optimize_trial import Span
 from runners.settings import read_toml
 
@@ -61,6 +62,9 @@ def optimize_command(args: argparse.Namespace) -> int:
     except DataError as e:
         print(f"mexbot: error: {e}", file=sys.stderr)
         return 2
+    except WorkerFailed as e:
+        print(f"mexbot: error: {e}", file=sys.stderr)
+        return 1
     wall = time.perf_counter() - began
     paths = write_outputs(results, settings, args.out)
     print(top_table(results[-1].trials))

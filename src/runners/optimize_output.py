@@ -80,6 +80,9 @@ def warnings_of(results: Sequence[FoldResult]) -> list[str]:
     notes = [f"fold {r.fold.number}: out-of-sample {_number(r.out_value)} is far below "
              f"in-sample {_number(r.best.value if r.best else None)}: likely overfitted"
              for r in results if r.diverges]
+    if not best_values(results):
+        notes.append("no trial completed: best.toml is empty (see the pruned trials' reasons "
+                     "in results.json)")
     if overall(results).get("diverges"):
         notes.append("in-sample and out-of-sample scores diverge overall: do not trust the "
                      "best values without more data")

@@ -76,8 +76,12 @@ class FoldResult:
 def rows_of(study: optuna.Study) -> list[TrialRow]:
     """Return the study's trials as rows, in trial-number order."""
     return [TrialRow(t.number, t.state.name, t.value, t.user_attrs.get("values", {}),
-                     t.user_attrs.get("facts", {}))
+                     t.user_attrs.get("facts") or _invalid(t.user_attrs))
             for t in sorted(study.get_trials(deepcopy=False), key=lambda t: t.number)]
+
+
+def _invalid(user_attrs: Mapping[str, Any]) -> dict[str, Any]:
+    return {"invalid": user_attrs["invalid"]} if "invalid" in user_attrs else {}
 
 
 def best_row(rows: Sequence[TrialRow]) -> TrialRow | None:

@@ -10,6 +10,7 @@ the number of finished trials the study should hold: a resumed study runs only t
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import multiprocessing
 from collections.abc import Callable, Mapping
@@ -105,9 +106,34 @@ def shares(trials: int, jobs: int) -> list[int]:
     return [trials // jobs + (i < trials % jobs) for i in range(jobs)]
 
 
+class WorkerFailed(RuntimeError):
+    """A worker process ended with an error (its traceback is on stderr)."""
+
+
+def fingerprint(job: StudyJob) -> str:
+    """Return what a study searches on: base configuration, space, data, window, objective."""
+    facts = {"base": job.base, "space": [attrs.asdict(p) for p in job.space],
+             "data": str(job.data), "window": job.window and attrs.asdict(job.window),
+             "objective": attrs.asdict(job.objective)}
+    return json.dumps(facts, sort_keys=True, default=str)
+
+
+def check_same_search(study: optuna.Study, job: StudyJob) -> None:
+    """Mark a new study with the job's fingerprint; refuse to resume one that searched else."""
+    mark = fingerprint(job)
+    known = study.user_attrs.get("search")
+    if known is None:
+        study.set_user_attr("search", mark)
+    elif known != mark:
+        raise ConfigError("--study", f"study {job.study!r} in {job.storage} searched another "
+                                     "space, configuration, data, period or objective; give "
+                                     "another --study (or --out) to start a new one")
+
+
 def run_workers(job: StudyJob, jobs: int) -> optuna.Study:
     """Bring the study to `job.trials` finished trials with `jobs` processes; return it."""
     study = open_study(job)
+    check_same_search(study, job)
     parts = shares(max(0, job.trials - finished_trials(study)), jobs)
     context = multiprocessing.get_context("spawn")
     others = [context.Process(target=work, args=(attrs.evolve(job, trials=n, worker=i),))
@@ -121,5 +147,5 @@ def run_workers(job: StudyJob, jobs: int) -> optuna.Study:
             process.join()
     failed = [p.exitcode for p in others if p.exitcode != 0]
     if failed:
-        raise RuntimeError(f"{len(failed)} optimisation worker(s) failed (exit codes {failed})")
+        raise WorkerFailed(f"{len(failed)} optimisation worker(s) failed (exit codes {failed})")
     return open_study(job)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
+import pytest
 
+from mexcore.errors import ConfigError
 from runners.optimize_folds import Window
 from runners.optimize_space import parse_space
 from runners.optimize_study import StudyJob, finished_trials, run_workers
@@ -41,3 +43,14 @@ def test_a_stopped_study_resumes_in_sqlite_and_runs_only_the_missing_trials(
 
     assert finished_trials(study) == 3
     assert [t.number for t in study.get_trials()] == [0, 1, 2]
+
+
+def test_resuming_a_study_with_another_space_is_refused(tmp_path: Path) -> None:
+    job = StudyJob(str(tmp_path / "study.journal"), "april", {}, SPACE, None, LAST_DAY)
+    run_workers(job, jobs=1)  # no trials: only the study and its mark
+    other = parse_space({"scanner.min_score": {"low": 0, "high": 4}})
+
+    with pytest.raises(ConfigError) as caught:
+        run_workers(attrs.evolve(job, space=other), jobs=1)
+
+    assert caught.value.key == "--study"
