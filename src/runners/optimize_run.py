@@ -21,7 +21,14 @@ from runners.optimize_folds import Fold, diverges, mean, walk_forward
 from runners.optimize_objective import Objective, report_facts, score
 from runners.optimize_space import Param, trial_config
 from runners.optimize_study import StudyJob, run_workers
-from runners.optimize_trial import Span, load_window, remember_window, run_trial, span_of
+from runners.optimize_trial import (
+    Span,
+    forget_window,
+    load_window,
+    remember_window,
+    run_trial,
+    span_of,
+)
 from runners.sim import WARM_UP_MS
 
 
@@ -105,6 +112,7 @@ def _folds(settings: Settings) -> list[Fold]:
     config = load_config(settings.base)
     market, end = whole = load_window(settings.data, settings.period, config)
     folds = walk_forward(market.start_ms + WARM_UP_MS, end, settings.folds)
+    forget_window(settings.data, settings.period)  # folds load their own windows
     if settings.folds == 0:
         remember_window(settings.data, folds[0].in_sample, whole)
     return folds

@@ -73,6 +73,11 @@ def load_window(data: Path | None, span: Span, config: BotConfig) -> tuple[Marke
     return _LOADED[key]
 
 
+def forget_window(data: Path | None, span: Span) -> None:
+    """Drop a loaded span's market (the folds need only their own windows)."""
+    _LOADED.pop((str(data), *span), None)
+
+
 def remember_window(data: Path | None, window: Window, loaded: tuple[MarketData, int]) -> None:
     """Keep an already loaded whole-period market for the window it covers."""
     _LOADED[(str(data), window.start_ms, window.end_ms)] = loaded
