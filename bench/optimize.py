@@ -5,7 +5,8 @@ Two measurements on the month of candles (`../shared/data/candles`; its ten file
 28 days, as in bench/backtest_cli.py; every runner on, the seed's other defaults), each with
 `--jobs 2` and a fresh journal storage:
 1. the throughput: `TRIALS` trials over the whole period (each a 28-day backtest); trials per
-   minute of wall time, counting the data loading of both workers (goal: >= 25 a minute);
+   minute of wall time, counting the data loading of both workers (goal: >= 25 a minute),
+   and the CPU seconds a trial takes (what two idle cores would do: 2 × 60 / cpu_s a minute);
 2. what the optimiser finds with `--folds 3` (`FOLD_TRIALS` trials a fold): per fold the best
    in-sample excess return over buying BTC/ETH 60/40 and holding, and its out-of-sample one.
 `MEXBOT_BENCH_OPTIMIZE_TRIALS` / `MEXBOT_BENCH_FOLD_TRIALS` change the counts.
@@ -58,8 +59,12 @@ def _throughput(folder: Path, work: Path) -> Row:
     wall = time.perf_counter() - began
     done = [t for t in results[0].trials if t.state == "COMPLETE"]
     per_min = len(done) / wall * 60
+    cpu = [float(t.facts["cpu_s"]) for t in done if "cpu_s" in t.facts]
+    cpu_s = sum(cpu) / len(cpu) if cpu else None
     return {"benchmark": "optimize", "case": f"month, {TRIALS} trials, --jobs {JOBS}",
             "trials": len(done), "wall_s": round(wall, 1), "trials_per_min": round(per_min, 1),
+            "cpu_s_per_trial": cpu_s and round(cpu_s, 2),
+            "idle_machine_trials_per_min": cpu_s and round(JOBS * 60 / cpu_s, 1),
             "goal": f">= {GOAL_PER_MIN} trials/min", "reached": per_min >= GOAL_PER_MIN,
             "best": best_values(results), "best_excess": results[0].best and round(
                 results[0].best.value or 0, 4)}

@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,11 @@ def trial_objective(job: StudyJob) -> Callable[[optuna.Trial], float]:
         except ConfigError as e:  # e.g. scanner.min_buy above scanner.max_buy
             trial.set_user_attr("invalid", str(e))
             raise optuna.TrialPruned(str(e)) from None
+        began = time.process_time()
         run = asyncio.run(run_trial(config, loaded))
-        trial.set_user_attr("facts", report_facts(run.report) | {"errors": run.errors})
+        cpu_s = round(time.process_time() - began, 2)  # the wall time is the machine's load
+        trial.set_user_attr("facts", report_facts(run.report) | {"errors": run.errors,
+                                                                 "cpu_s": cpu_s})
         return score(run.report, job.objective)
 
     return objective
