@@ -145,11 +145,12 @@ def optimize(settings: Settings) -> list[FoldResult]:
 
 
 def overall(results: Sequence[FoldResult]) -> dict[str, Any]:
-    """Return the mean in-sample and out-of-sample scores and whether they diverge."""
+    """Return the mean in- and out-of-sample scores; diverging if the means or most folds do."""
     pairs = [(r.best.value, r.out_value) for r in results
              if r.best is not None and r.best.value is not None and r.out_value is not None]
     if not pairs:
         return {}
     ins, outs = mean([a for a, _ in pairs]), mean([b for _, b in pairs])
-    return {"in_sample": ins, "out_of_sample": outs, "diverges": diverges(ins, outs),
-            "folds_diverging": sum(r.diverges for r in results)}
+    diverging = sum(r.diverges for r in results)
+    return {"in_sample": ins, "out_of_sample": outs, "folds_diverging": diverging,
+            "diverges": diverges(ins, outs) or 2 * diverging > len(pairs)}

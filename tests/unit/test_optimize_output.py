@@ -10,7 +10,7 @@ from pathlib import Path
 from mexcore.config import load_config
 from runners.optimize_folds import Fold, Window
 from runners.optimize_output import best_toml, results_json, top_table, write_outputs
-from runners.optimize_run import FoldResult, Settings, TrialRow, best_row
+from runners.optimize_run import FoldResult, Settings, TrialRow, best_row, overall
 from runners.optimize_space import parse_space
 
 D = Decimal
@@ -77,3 +77,12 @@ def test_the_outputs_are_written_with_both_plots(tmp_path: Path) -> None:
     assert (tmp_path / "history.png").read_bytes()[:4] == b"\x89PNG"
     assert json.loads((tmp_path / "results.json").read_text())["best"] == \
         {"pnl_monitor.profit_threshold": "0.5", "pnl_monitor.post_sale_rebalance": False}
+
+
+def test_most_folds_diverging_makes_the_whole_walk_forward_diverge() -> None:
+    pairs = [(0.0099, -0.0093), (-0.012, -0.0008), (0.0048, -0.0092)]  # the month's 3 folds
+
+    total = overall([result([row(0, ins)], out_value=out) for ins, out in pairs])
+
+    assert total["folds_diverging"] == 2
+    assert total["diverges"] is True
