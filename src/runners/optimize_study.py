@@ -45,6 +45,7 @@ class StudyJob:
     objective: Objective = attrs.field(factory=Objective)
     seed: int = 1
     trials: int = 0  # this worker's share
+    study_trials: int | None = None  # stop when the study holds this many finished trials
     worker: int = 0  # which worker process runs the job (0: the command's own)
 
 
@@ -101,8 +102,10 @@ def work(job: StudyJob) -> None:
     """Run this worker's share of the trials (the entry point of a worker process)."""
     logging.getLogger().setLevel(logging.ERROR)  # services' warnings: counted, not printed
     study = open_study(job, job.worker)
-    if job.trials > 0:
-        study.optimize(trial_objective(job), n_trials=job.trials)
+    whole = job.study_trials or job.trials
+    if job.trials > 0 and finished_trials(study) < whole:  # another machine may have filled it
+        full = optuna.study.MaxTrialsCallback(whole, states=FINISHED)
+        study.optimize(trial_objective(job), n_trials=job.trials, callbacks=[full])
 
 
 def shares(trials: int, jobs: int) -> list[int]:
@@ -140,12 +143,14 @@ def run_workers(job: StudyJob, jobs: int) -> optuna.Study:
     check_same_search(study, job)
     parts = shares(max(0, job.trials - finished_trials(study)), jobs)
     context = multiprocessing.get_context("spawn")
-    others = [context.Process(target=work, args=(attrs.evolve(job, trials=n, worker=i),))
+    whole = job.trials  # other machines may be filling the same study
+    others = [context.Process(target=work, args=(attrs.evolve(job, trials=n, worker=i,
+                                                              study_trials=whole),))
               for i, n in enumerate(parts[1:], 1) if n > 0]
     for process in others:
         process.start()
     try:
-        work(attrs.evolve(job, trials=parts[0], worker=0))  # this process is worker 0
+        work(attrs.evolve(job, trials=parts[0], worker=0, study_trials=whole))  # worker 0
     finally:
         for process in others:
             process.join()

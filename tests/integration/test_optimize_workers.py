@@ -10,7 +10,7 @@ import pytest
 from mexcore.errors import ConfigError
 from runners.optimize_folds import Window
 from runners.optimize_space import parse_space
-from runners.optimize_study import StudyJob, finished_trials, run_workers
+from runners.optimize_study import StudyJob, finished_trials, open_study, run_workers, work
 
 DAY_MS = 86_400_000
 LAST_DAY = Window(1_682_553_600_000, 1_682_553_600_000 + DAY_MS)  # 2023-04-27 of the bundled data
@@ -54,3 +54,12 @@ def test_resuming_a_study_with_another_space_is_refused(tmp_path: Path) -> None:
         run_workers(attrs.evolve(job, space=other), jobs=1)
 
     assert caught.value.key == "--study"
+
+
+def test_a_worker_joining_a_study_another_machine_filled_runs_no_trial(tmp_path: Path) -> None:
+    job = StudyJob(str(tmp_path / "study.journal"), "full", {}, SPACE, None, LAST_DAY, trials=1)
+    run_workers(job, jobs=1)
+
+    work(attrs.evolve(job, trials=3, study_trials=1))  # its share, planned before it was full
+
+    assert finished_trials(open_study(job)) == 1
