@@ -24,7 +24,14 @@ def _benchmarks(days: int) -> dict[str, Callable[[], Row | list[Row] | None]]:
         "ratelimit": ratelimit.run,
         "backtest-cli": backtest_cli.run,  # issue 16's goals: wall and peak RSS of commands
         "sim-memory": sim_memory.run,
+        "optimize": _optimize,  # issue 19: trials a minute, walk-forward over the month
     }
+
+
+def _optimize() -> list[Row] | None:
+    from bench import optimize  # optuna: only when this benchmark runs
+
+    return optimize.run()
 
 
 def _table(rows: list[Row]) -> str:
@@ -49,7 +56,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", default="throughput,positions,memory,scan",
                         help="comma-separated: throughput, positions, memory, scan, ratelimit, "
-                             "backtest-cli, sim-memory")
+                             "backtest-cli, sim-memory, optimize")
     parser.add_argument("--days", type=int, default=30, help="simulated days (default 30)")
     args = parser.parse_args()
     chosen = _benchmarks(args.days)

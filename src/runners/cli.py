@@ -22,6 +22,7 @@ from runners.cli_checks import (
 )
 from runners.download_args import add_download_parser
 from runners.logs import configure_logging
+from runners.optimize_args import add_optimize_parser
 from runners.settings import read_toml, secrets_from_env
 from runners.status_command import add_watch_commands
 
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--seed", type=int, default=None, help="seed of the synthetic markets")
     add_backtest_parser(commands)
     add_download_parser(commands)
+    add_optimize_parser(commands)
     add_watch_commands(parser, commands)  # --version, status, trades
     return parser
 
@@ -175,6 +177,10 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "download":
         from runners.download_command import download_command
         return int(download_command(args))
+    if command == "optimize":
+        from runners.optimize import optimize_command
+
+        return int(optimize_command(args))
     if command == "sandbox":
         from runners.sandbox_command import sandbox_command
         return int(sandbox_command(args))
