@@ -1,0 +1,1 @@
+"""Generated protobuf messages of MEXC's spot WebSocket pushes (see scripts/gen_proto)."""
