@@ -47,7 +47,7 @@ def _changed(old: dict[Decimal, Decimal], new: dict[Decimal, Decimal]) -> dict[D
 
 
 class DepthFeed:
-    """Aggregated depth diffs with `fromVersion`/`toVersion`; `skip` makes the next one gap."""
+    """Aggregated depth diffs with `fromVersion`/`toVersion`; `skip` drops the next N diffs."""
 
     def __init__(self, fake: FakeExchange, channel: Channel) -> None:
         self._fake, self._channel = fake, channel
@@ -64,9 +64,11 @@ class DepthFeed:
         changes = (_changed(self._book[0], book[0]), _changed(self._book[1], book[1]))
         if not (changes[0] or changes[1]):
             return []  # the version moved (another symbol's book): the next diff covers it
-        first = self._version + 1 + (1 if self.skip > 0 else 0)
-        self.skip = max(0, self.skip - 1)
+        first = self._version + 1
         self._book, self._version = book, version
+        if self.skip > 0:  # the fault: this diff is lost, the next one leaves a gap
+            self.skip -= 1
+            return []
         return [pushes.depth_diff(self._channel.name, symbol, changes, (first, version),
                                   fake.clock.now_ms())]
 

@@ -15,6 +15,7 @@ import httpx
 from tests.integration.exchange_contract.harness import START_MS, bundled_market
 from tests.integration.mexc.harness import KEY, SECRET
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from adapters.fake import FakeClock
 from adapters.mexc.signing import signed_query
@@ -86,3 +87,12 @@ async def next_binary(socket: ClientConnection, timeout_s: float = 2) -> bytes:
 
 async def subscribe(socket: ClientConnection, *channels: str) -> dict[str, Any]:
     return await ask(socket, {"method": "SUBSCRIPTION", "params": list(channels), "id": 7})
+
+
+async def closed(socket: ClientConnection) -> bool:
+    """Read until the server closes the connection (a 2 s silence fails the test)."""
+    try:
+        while True:
+            await asyncio.wait_for(socket.recv(), 2)
+    except ConnectionClosed:
+        return True
