@@ -107,7 +107,12 @@ class MexcHttp:
         self._credentials = credentials
         self._base = settings.base_url.rstrip("/")
         self._offset_ms: int | None = None
+        self._hidden: set[str] = set()  # more secrets to redact (listen keys)
         _install_log_redaction()
+
+    def hide(self, secret: str) -> None:
+        """Redact `secret` from this client's logs and error texts from now on."""
+        self._hidden.add(secret)
 
     @property
     def has_keys(self) -> bool:
@@ -238,4 +243,4 @@ class MexcHttp:
     def _redact(self, text: str) -> str:
         secrets = (self._credentials.api_key, self._credentials.api_secret) \
             if self._credentials else ()
-        return redact(text, secrets)
+        return redact(text, (*secrets, *self._hidden))

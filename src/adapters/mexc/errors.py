@@ -156,12 +156,12 @@ def _snippet(text: str) -> str:
     return flat[:120] + ("…" if len(flat) > 120 else "")
 
 
-_SIGNATURE = re.compile(r"signature=[0-9A-Za-z]+")
+_SECRET_PARAMS = re.compile(r"\b(signature|listenKey)=[0-9A-Za-z]+")
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Remove signatures and the given secrets from a text meant for logs or errors."""
-    text = _SIGNATURE.sub("signature=***", text)
+    """Remove signatures, listen keys and the given secrets from a text for logs or errors."""
+    text = _SECRET_PARAMS.sub(r"\1=***", text)
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
