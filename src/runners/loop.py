@@ -120,14 +120,12 @@ class RunnerLoop:
         With a live `watch`, a tick that promised quiet sleeps only until a push breaks the
         promise (checked at every listener call, as the backtest checks it every minute).
         """
-        woken = False
         while not stop.is_set():
             since = None if watch is None else watch.account_version()
             report = await self.tick_once()
             due_ms, wake = report.next_ms, None
             if watch is not None and report.quiet is not None:
-                # right after a wake, a promise broken at once is a lasting state, not news
-                wake = _Wake(watch, report.quiet, since, self._clock, armed=not woken)
+                wake = _Wake(watch, report.quiet, since, self._clock)
                 due_ms = _earlier(due_ms, report.quiet.until_ms, report.finished_ms)
             delay_s = max(0.0, (due_ms - self._clock.now_ms()) / 1000)
             try:
@@ -135,15 +133,14 @@ class RunnerLoop:
             finally:
                 if wake is not None:
                     wake.unsubscribe()
-            woken = wake is not None and wake.broken.is_set()
-            if woken and not stop.is_set():
+            if wake is not None and wake.broken.is_set() and not stop.is_set():
                 await asyncio.sleep(wake_delay_s)
 
     async def _sleep(self, delay_s: float, stop: asyncio.Event, wake: _Wake | None) -> None:
         waits = [asyncio.ensure_future(self._clock.sleep(delay_s)),
                  asyncio.ensure_future(stop.wait())]
         if wake is not None:
-            wake.check()  # a push may have come while the tick ran
+            wake.prime()
             waits.append(asyncio.ensure_future(wake.broken.wait()))
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
@@ -174,30 +171,41 @@ def _earlier(due_ms: int, until_ms: int | None, now_ms: int) -> int:
 class _Wake:
     """A quiet promise listening to a live watch: `broken` is set once a push breaks it.
 
-    Not `armed`, it waits to see the promise hold once before a break counts (no busy loop
-    on a state that breaks every promise the runner makes).
+    A break counts only after the promise was seen to hold, so a lasting state that breaks
+    every promise (a price at the level, a stream that cannot tell) means polling at the
+    interval, not a busy loop; an account change while the tick ran wakes at once.
     """
 
-    def __init__(self, watch: LiveWatch, quiet: Quiet, since: Hashable, clock: Clock,
-                 armed: bool) -> None:
+    def __init__(self, watch: LiveWatch, quiet: Quiet, since: Hashable, clock: Clock) -> None:
         # the time part of the promise is the sleep's: the listeners watch the rest
         self._quiet = attrs.evolve(quiet, until_ms=None)
         self._watch, self._since, self._clock = watch, since, clock
-        self.armed = armed
+        self.armed = False
         self.broken = asyncio.Event()
         self.unsubscribe = watch.add_listener(self.check)
 
+    def prime(self) -> None:
+        """Arm on a promise that holds; wake at once if only the account moved since."""
+        if self._kept(self._since):
+            self.armed = True
+        elif self._kept(self._watch.account_version()):
+            self.broken.set()  # a push while the tick ran: the tick saw the account before it
+
     def check(self) -> None:
+        """Set `broken` when the promise, seen holding before, holds no more."""
+        kept = self._kept(self._since)
+        if kept:
+            self.armed = True
+        elif self.armed and kept is False:
+            self.broken.set()
+
+    def _kept(self, since: Hashable) -> bool | None:
         from runners.schedule import holds  # schedule imports this module
 
         watch = self._watch
         try:
-            kept = holds(self._quiet, self._since, watch.account_version(), watch,
+            return holds(self._quiet, since, watch.account_version(), watch,
                          self._clock.now_ms())
         except Exception:  # the watch cannot tell (no account stream): wait for the interval
-            log.debug("%s: the watch cannot check %s", type(watch).__name__, self._quiet)
-            return
-        if kept:
-            self.armed = True
-        elif self.armed:
-            self.broken.set()
+            log.debug("%s cannot check %s", type(watch).__name__, self._quiet)
+            return None

@@ -242,3 +242,42 @@ async def test_a_promise_broken_again_right_after_a_wake_waits_for_the_next_real
     await running(clock, service, watch, script)
 
     assert service.ran == [0, 0, 3000]
+
+
+async def test_a_watch_that_says_infinite_funds_when_it_cannot_tell_adds_no_extra_ticks() -> None:
+    clock, watch = ManualClock(), LiveWatch()
+    watch.free["USDT"] = D("Infinity")  # a stale account stream (StreamWatch's answer)
+    service = Service(clock, Quiet(funds={"USDT": D(6)}))
+
+    async def script() -> None:
+        watch.push()
+        await settle()
+        clock.advance(60)
+        await settle()
+        watch.push()
+        await settle()
+
+    await running(clock, service, watch, script)
+
+    assert service.ran == [0, MINUTE]
+
+
+async def test_an_account_change_while_the_tick_ran_wakes_the_runner_at_once() -> None:
+    clock, watch = ManualClock(), LiveWatch()
+    service = Service(clock, Quiet())
+    original = service.tick
+
+    async def tick_and_fill() -> int:
+        actions = await original()
+        if len(service.ran) == 1:
+            watch.version += 1  # a fill pushed while the first tick ran
+        return actions
+
+    service.tick = tick_and_fill  # type: ignore[method-assign]
+
+    async def script() -> None:
+        await settle()
+
+    await running(clock, service, watch, script)
+
+    assert service.ran == [0, 0]
