@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mexcore.policies import BotConfig
+from mexcore.policies import BotConfig, MexcPolicy
 from mexcore.ports import Clock, Exchange, Store
 
 if TYPE_CHECKING:
@@ -36,6 +36,22 @@ def stream_symbols(config: BotConfig) -> list[str]:
     b5 = config.balancer_5050
     return sorted({*config.balance_monitor.targets, *config.pnl_monitor.symbols, *b5.alts,
                    *b5.btc_eth_targets})
+
+
+def stream_url(mexc: MexcPolicy) -> str:
+    """Return `ws_url`, or the `/ws` beside a `base_url` that is not MEXC's (a sandbox).
+
+    A bot pointed at a sandbox's REST with MEXC's stream left at its default would mix
+    two markets: it follows the REST server unless `ws_url` says otherwise.
+    """
+    default = MexcPolicy()
+    base = mexc.base_url.rstrip("/")
+    if mexc.ws_url != default.ws_url or base == default.base_url:
+        return mexc.ws_url
+    for rest, ws in (("https://", "wss://"), ("http://", "ws://")):
+        if base.startswith(rest):
+            return ws + base[len(rest):] + "/ws"
+    return mexc.ws_url
 
 
 def market_cache(config: BotConfig, clock: Clock) -> MarketCache | None:
@@ -134,7 +150,7 @@ def build_streams(parts: StreamParts) -> Streams:
     from adapters.mexc.stream_watch import StreamWatch
     from adapters.mexc.ws_pool import StreamPool
 
-    url = parts.config.mexc.ws_url
+    url = stream_url(parts.config.mexc)
     pool = StreamPool.open(url, market_channels(stream_symbols(parts.config)), cache.on_push)
     tasks: list[Task] = [pool.run]
     found: dict[str, Any] = {"market": pool, "cache": cache}

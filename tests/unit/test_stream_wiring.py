@@ -12,9 +12,10 @@ from adapters.mexc.stream_watch import StreamWatch
 from adapters.mexc.streaming_exchange import StreamingExchange
 from adapters.mexc.user_stream import UserStream
 from mexcore.config import load_config
+from mexcore.policies import MexcPolicy
 from runners.container import make_container
 from runners.settings import Secrets
-from runners.streams import keep_running, stream_symbols
+from runners.streams import keep_running, stream_symbols, stream_url
 
 
 def container_for(mode: str, tmp_path: Path, websocket: bool = True):  # type: ignore[no-untyped-def]
@@ -88,3 +89,10 @@ async def test_a_stream_that_fails_starts_again_until_stopped() -> None:
     await asyncio.wait_for(keep_running(flaky, stop, restart_s=0.001), 2)
 
     assert len(runs) == 3
+
+
+def test_the_stream_follows_a_sandbox_base_url_unless_ws_url_is_set() -> None:
+    assert stream_url(MexcPolicy()) == "wss://wbs-api.mexc.com/ws"
+    assert stream_url(MexcPolicy(base_url="http://127.0.0.1:8900")) == "ws://127.0.0.1:8900/ws"
+    assert stream_url(MexcPolicy(base_url="http://127.0.0.1:8900",
+                                 ws_url="ws://127.0.0.1:9/ws")) == "ws://127.0.0.1:9/ws"
