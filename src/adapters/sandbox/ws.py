@@ -124,7 +124,9 @@ class Session:
                 taken.append(name)
             else:
                 taken.append(name)
-        self._sandbox.ws_stats.subscriptions += len(taken)
+        stats = self._sandbox.ws_stats
+        stats.subscriptions += len(taken)
+        stats.private_subscriptions += sum(n in self._private.values() for n in taken)
         if taken:
             self._last_data = self._timer()
             await self._send({"id": reply_id, "code": 0, "msg": ",".join(taken)})

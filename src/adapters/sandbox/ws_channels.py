@@ -80,5 +80,6 @@ class WsStats:
     connections: int = 0  # ever accepted
     open: int = 0
     subscriptions: int = 0  # channels accepted, ever
+    private_subscriptions: int = 0  # of them, private channels (on listen-key connections)
     pushes: int = 0
     closed_by_fault: int = 0
