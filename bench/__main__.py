@@ -10,7 +10,16 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from bench import backtest_cli, memory, positions, ratelimit, scan, sim_memory, throughput
+from bench import (
+    backtest_cli,
+    memory,
+    positions,
+    ratelimit,
+    reaction,
+    scan,
+    sim_memory,
+    throughput,
+)
 from bench.common import RESULTS, Row, machine, write_results
 from bench.goals import goal_table
 
@@ -24,6 +33,7 @@ def _benchmarks(days: int) -> dict[str, Callable[[], Row | list[Row] | None]]:
         "ratelimit": ratelimit.run,
         "backtest-cli": backtest_cli.run,  # issue 16's goals: wall and peak RSS of commands
         "sim-memory": sim_memory.run,
+        "reaction": reaction.run,  # issue 18: price move → order, streams vs REST polling
     }
 
 
@@ -49,7 +59,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", default="throughput,positions,memory,scan",
                         help="comma-separated: throughput, positions, memory, scan, ratelimit, "
-                             "backtest-cli, sim-memory")
+                             "backtest-cli, sim-memory, reaction")
     parser.add_argument("--days", type=int, default=30, help="simulated days (default 30)")
     args = parser.parse_args()
     chosen = _benchmarks(args.days)
