@@ -180,16 +180,19 @@ def _admin_routes(sandbox: Sandbox) -> list[Route]:
         sandbox.advance(float((await request.json())["seconds"]))
         return JSONResponse({"ok": True, "time_ms": sandbox.clock.now_ms()})
 
+    return [Route("/sandbox/state", state), Route("/sandbox/faults", faults, methods=["POST"]),
+            Route("/sandbox/deposit", deposit, methods=["POST"]),
+            Route("/sandbox/advance", advance, methods=["POST"]), _move_route(sandbox)]
+
+
+def _move_route(sandbox: Sandbox) -> Route:
     async def move(request: Request) -> Response:
         """Shift a symbol's book by a JSON `ticks` (signed) until the minute completes."""
         body = await request.json()
         sandbox.move_price(str(body["symbol"]), int(body["ticks"]))
         return JSONResponse({"ok": True})
 
-    return [Route("/sandbox/state", state), Route("/sandbox/faults", faults, methods=["POST"]),
-            Route("/sandbox/deposit", deposit, methods=["POST"]),
-            Route("/sandbox/advance", advance, methods=["POST"]),
-            Route("/sandbox/move", move, methods=["POST"])]
+    return Route("/sandbox/move", move, methods=["POST"])
 
 
 def create_app(config: SandboxConfig | None = None, *, clock: Clock | None = None,

@@ -155,3 +155,17 @@ async def test_the_kline_push_is_the_forming_minute_of_rest_klines() -> None:
     assert push.candle.open_time_ms == rows[-1][0]
     assert [str(push.candle.open), str(push.candle.close)] == [rows[-1][1], rows[-1][4]]
     assert push.close_time_ms - push.candle.open_time_ms in (60_000, 59_999, 60_999)
+
+
+async def test_the_admin_move_shifts_the_book_and_the_state_counts_the_streams() -> None:
+    async with ws_world() as world, stream(world.ws_url) as socket:
+        await subscribe(socket, TICKER)
+        before = world.sandbox.public.last_price(SYMBOL)
+        moved = await world.http.post(f"{world.base_url}/sandbox/move",
+                                      json={"symbol": SYMBOL, "ticks": 100})
+        state = (await world.http.get(f"{world.base_url}/sandbox/state")).json()
+
+    assert moved.status_code == 200
+    assert world.sandbox.public.last_price(SYMBOL) == before + Decimal("1.00")
+    assert state["ws"]["subscriptions"] == 1
+    assert state["ws"]["open"] == 1
