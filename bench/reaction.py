@@ -190,9 +190,11 @@ def _count(url: str, config: Path, env: dict[str, str], requests_s: float,
             bot.terminate()
             bot.wait(60)
     made = last["requests"] - first["requests"]
+    paths = {p: n - first["paths"].get(p, 0) for p, n in last["paths"].items()}
     return {"benchmark": f"requests-paper-{'websocket' if websocket else 'rest'}",
             "seconds": requests_s, "requests": made,
-            "per_hour": round(made * 3600 / requests_s), "ws_pushes": last["ws"]["pushes"]}
+            "per_hour": round(made * 3600 / requests_s), "ws_pushes": last["ws"]["pushes"],
+            "paths": {p: n for p, n in sorted(paths.items()) if n}}
 
 
 def run(samples: int = 30, rest_interval_s: float = 2.0, requests_s: float = 180.0) -> list[Row]:

@@ -110,6 +110,7 @@ async def _serve(sandbox: Sandbox, request: Request, handler: Handler, signed: b
     if sandbox.faults.latency_s > 0:
         await asyncio.sleep(sandbox.faults.latency_s)
     sandbox.requests += 1
+    sandbox.paths[f"{request.method} {request.url.path}"] += 1
     params = raw.params()
     key = request.headers.get("X-MEXC-APIKEY")
     error = _fault(sandbox, request.method)
@@ -161,7 +162,7 @@ def _admin_routes(sandbox: Sandbox) -> list[Route]:
                     for key, ex in sandbox.exchanges.items()}
         return JSONResponse({"time_ms": sandbox.clock.now_ms(), "server_ms": sandbox.server_ms(),
                              "balances": balances, "requests": sandbox.requests,
-                             "ws": attrs.asdict(sandbox.ws_stats)})
+                             "paths": dict(sandbox.paths), "ws": attrs.asdict(sandbox.ws_stats)})
 
     async def faults(request: Request) -> Response:
         """Change faults from a JSON body of field names and values."""

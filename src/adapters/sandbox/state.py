@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -60,6 +61,7 @@ class Sandbox:
         self.limits = SandboxLimits() if config.rate_limit else None
         self._unseen: dict[tuple[str, str], int] = {}
         self.requests = 0
+        self.paths: Counter[str] = Counter()  # requests by "METHOD /path"
         self.throttled = 0  # requests answered 429 by the limits
         self._anchors: dict[str, tuple[int, float, int]] = {}
         self.ws_settings = WsSettings()
