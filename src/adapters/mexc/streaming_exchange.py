@@ -13,7 +13,7 @@ import attrs
 
 from adapters.mexc.constants import DEPTH
 from adapters.mexc.exchange import MexcExchange
-from adapters.mexc.market_cache import MarketCache
+from adapters.mexc.market_cache import STREAM_INTERVALS, MarketCache
 from adapters.mexc.schemas import parse_depth
 from mexcore.errors import ExchangeDataError
 from mexcore.values import (
@@ -36,7 +36,8 @@ class StreamingExchange:
     """MexcExchange with its market reads answered by the streams when they can be.
 
     `tickers_24h` keeps the REST answer for `tickers_ttl_s` (its 24 h statistics move
-    slowly) and lays the streams' fresh last price and best bid/ask over it. `served`
+    slowly) while every streamed symbol is fresh, and lays the streams' last price and best
+    bid/ask over it; symbols not streamed are then up to `tickers_ttl_s` old. `served`
     counts where each read was answered from ("cache:book", "rest:book", ...).
     """
 
@@ -50,7 +51,8 @@ class StreamingExchange:
     async def tickers_24h(self) -> Mapping[str, Ticker24h]:
         """Return every symbol's 24 h ticker, fresh stream prices laid over REST's."""
         now = self.cache.clock.now_ms()
-        if self._tickers is None or now - self._tickers[0] >= self.tickers_ttl_ms:
+        if self._tickers is None or now - self._tickers[0] >= self.tickers_ttl_ms \
+                or not self.cache.all_fresh():
             self._tickers = (now, await self.rest.tickers_24h())
             self.served["rest:tickers"] += 1
         else:
@@ -99,16 +101,15 @@ class StreamingExchange:
         return version, parse_depth(symbol, data)
 
     async def candles(self, symbol: str, interval: str, limit: int) -> Sequence[Candle]:
-        """Return 1-minute candles from the streams when all are known, else from REST."""
-        if interval == "1m":
-            cached = self.cache.candles(symbol, limit)
-            if cached is not None:
-                self.served["cache:candles"] += 1
-                return cached
+        """Return candles from the streams when all are known, else from REST (and seed)."""
+        cached = self.cache.candles(symbol, limit, interval)
+        if cached is not None:
+            self.served["cache:candles"] += 1
+            return cached
         self.served["rest:candles"] += 1
         history = await self.rest.candles(symbol, interval, limit)
-        if interval == "1m" and self.cache.fresh(symbol):
-            self.cache.seed_candles(symbol, history)
+        if interval in STREAM_INTERVALS and self.cache.fresh(symbol):
+            self.cache.seed_candles(symbol, history, interval)
         return history
 
     # --- passed through to REST ---------------------------------------------------------------

@@ -64,6 +64,7 @@ class StreamTimings:
     backoff_max_s: float = 60.0
     jitter: float = 0.25  # each wait is drawn from ±25 % of its step
     connect_timeout_s: float = 10.0
+    close_timeout_s: float = 2.0  # a stalled peer never answers the close handshake
 
     def backoff_s(self, failures: int, draw: float) -> float:
         """Return the wait before reconnecting after `failures` failures in a row.
@@ -151,7 +152,8 @@ class StreamConnection:
         session = _Session(self)
         try:
             async with self._connect(self._url(), ping_interval=None,
-                                     open_timeout=self.timings.connect_timeout_s) as ws:
+                                     open_timeout=self.timings.connect_timeout_s,
+                                     close_timeout=self.timings.close_timeout_s) as ws:
                 self.stats.connects += 1
                 return await session.serve(ws, stop), session.healthy
         except ConnectionClosed:
@@ -211,8 +213,18 @@ class _Session:
 
     def __init__(self, owner: StreamConnection) -> None:
         self._owner = owner
-        self.healthy = False  # a frame arrived: the next reconnect starts backing off anew
+        self._pushed = False
         self._opened_ms = self._rx_ms = self._tx_ms = owner.clock.now_ms()
+
+    @property
+    def healthy(self) -> bool:
+        """Tell whether the session proved the server works, so backing off starts anew.
+
+        A push arrived, or it lasted `backoff_max_s`: a server that acks and closes at once
+        (overloaded, or banning us) is backed off like one that refuses to connect.
+        """
+        lasted_ms = self._owner.clock.now_ms() - self._opened_ms
+        return self._pushed or lasted_ms >= self._owner.timings.backoff_max_s * 1000
 
     async def serve(self, ws: WebSocketLike, stop: asyncio.Event) -> End:
         owner = self._owner
@@ -231,7 +243,8 @@ class _Session:
                     return End.STOPPED
                 if receiving in done:
                     frame, receiving = receiving.result(), None
-                    self.healthy, self._rx_ms = True, owner.clock.now_ms()
+                    self._rx_ms = owner.clock.now_ms()
+                    self._pushed = self._pushed or isinstance(frame, bytes)
                     owner.receive(frame)
             return end
         finally:

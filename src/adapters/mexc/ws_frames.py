@@ -174,7 +174,7 @@ class PublicDeal:
 
 @attrs.frozen
 class DealsPush:
-    """Trades of a symbol, oldest first as MEXC lists them."""
+    """Trades of a symbol, in the push's order (MEXC documents none: read `time_ms`)."""
 
     symbol: str
     deals: tuple[PublicDeal, ...]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+from adapters.mexc.market_cache import MarketCache, market_channels
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
-from adapters.mexc.ws_connection import MAX_CHANNELS, StreamConnection
+from adapters.mexc.ws_connection import MAX_CHANNELS, StreamConnection, StreamTimings
 
 
 def chunks(channels: Sequence[str], size: int = MAX_CHANNELS) -> list[tuple[str, ...]]:
@@ -37,3 +38,31 @@ class StreamPool:
         async with asyncio.TaskGroup() as group:
             for connection in self.connections:
                 group.create_task(connection.run(stop))
+
+
+def market_pool(url: str, symbols: Sequence[str], cache: MarketCache,
+                timings: StreamTimings | None = None,
+                intervals: Sequence[str] = ("1m",)) -> StreamPool:
+    """Stream the market channels of `symbols` into `cache`, a symbol's channels together.
+
+    `intervals` are the REST kline intervals the services read (`1m`, `15m`, `60m`, ...).
+
+    When a connection drops, the cache forgets its symbols until their pushes come again,
+    so reads go to REST meanwhile and the book is rebuilt from a new snapshot.
+    """
+    per_connection = MAX_CHANNELS // len(market_channels(["X"], intervals))
+    connections = []
+    for group in chunks(symbols, per_connection):
+        connection = StreamConnection(url, market_channels(group, intervals), cache.on_push,
+                                      clock=cache.clock, timings=timings)
+        connection.on_state = _expire_when_down(cache, group)
+        connections.append(connection)
+    return StreamPool(connections)
+
+
+def _expire_when_down(cache: MarketCache, symbols: Sequence[str]) -> Callable[[bool], None]:
+    def on_state(up: bool) -> None:
+        if not up:
+            cache.expire(symbols)
+
+    return on_state

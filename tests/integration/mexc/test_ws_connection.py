@@ -146,6 +146,21 @@ async def test_reconnects_back_off_longer_after_each_failure_in_a_row() -> None:
     assert gaps[2] >= 0.2
 
 
+async def test_a_server_that_acks_and_closes_at_once_is_backed_off_too() -> None:
+    async def ack_and_close(ws: ServerConnection, channels: list[str]) -> None:
+        await ack(ws, channels)
+        await ws.close()
+
+    script = Script(ack_and_close)
+    timings = StreamTimings(backoff_first_s=0.05, backoff_max_s=1.0, jitter=0.0)
+    async with server(script) as url:
+        stream = connection(url, [BOOK], [], timings)
+        async with running(stream):
+            await until(lambda: len(script.connected_at) >= 4)
+    gaps = [b - a for a, b in zip(script.connected_at, script.connected_at[1:], strict=False)]
+    assert gaps[2] >= 0.2
+
+
 def test_backoff_doubles_up_to_its_cap_within_the_jitter() -> None:
     timings = StreamTimings(backoff_first_s=0.5, backoff_max_s=60.0, jitter=0.25)
     assert [timings.backoff_s(n, 0.5) for n in (0, 1, 2, 3, 8, 50)] == [

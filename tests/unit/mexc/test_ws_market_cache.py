@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pytest
 from tests.unit.mexc.support import SteppingClock
 
 from adapters.mexc.market_cache import LocalBook, MarketCache, market_channels
@@ -26,13 +27,21 @@ def prices(levels: tuple[BookLevel, ...]) -> list[tuple[str, str]]:
     return [(str(level.price), str(level.qty)) for level in levels]
 
 
+def top_bids(book: LocalBook, levels: int) -> tuple[BookLevel, ...]:
+    top = book.top(levels)
+    assert top is not None
+    return top[0]
+
+
 def test_a_snapshot_then_contiguous_pushes_build_the_book() -> None:
     book = LocalBook()
     book.on_diff(diff(99, 100, bids={"9": "1"}))  # covered by the snapshot: dropped
     book.on_diff(diff(101, 102, bids={"10": "0", "9.5": "3"}, asks={"11": "4"}))
     assert book.load(100, snapshot({"10": "2", "9": "1"}, {"11": "1", "12": "1"}))
     book.on_diff(diff(103, 105, asks={"10.5": "1", "12": "0"}))
-    bids, asks = book.top(5)
+    top = book.top(5)
+    assert top is not None
+    bids, asks = top
     assert prices(bids) == [("9.5", "3"), ("9", "1")]
     assert prices(asks) == [("10.5", "1"), ("11", "4")]
     assert book.version == 105
@@ -68,7 +77,7 @@ def test_a_repeated_push_is_ignored() -> None:
     assert book.load(10, snapshot({"1": "1"}, {}))
     book.on_diff(diff(11, 12, bids={"1": "5"}))
     book.on_diff(diff(11, 12, bids={"1": "7"}))
-    assert prices(book.top(1)[0]) == [("1", "5")]
+    assert prices(top_bids(book, 1)) == [("1", "5")]
     assert book.synced
 
 
@@ -161,3 +170,60 @@ def test_the_market_channels_of_thirty_symbols_need_four_connections() -> None:
     assert len(channels) == 120
     assert len(chunks(channels, MAX_CHANNELS)) == 4
     assert "spot@public.kline.v3.api.pb@S0USDT@Min1" in channels
+
+
+def test_the_first_push_after_an_unbuffered_snapshot_may_overlap_it() -> None:
+    book = LocalBook()
+    assert book.load(100, snapshot({"1": "1"}, {"2": "1"}))  # no push buffered yet
+    book.on_diff(diff(99, 101, bids={"1.5": "2"}))  # covers the snapshot's version and more
+    assert book.synced
+    assert book.version == 101
+    assert prices(top_bids(book, 5)) == [("1.5", "2"), ("1", "1")]
+
+
+def test_a_push_that_leaves_the_book_crossed_drops_it_for_a_new_snapshot() -> None:
+    book = LocalBook()
+    assert book.load(10, snapshot({"10": "1", "9": "1"}, {"11": "1", "12": "1"}))
+    book.on_diff(diff(11, 11, bids={"11.5": "1"}))  # a bid above the best ask: a level missed
+    assert book.top(5) is None
+    assert not book.synced
+    assert book.crossed == 1
+
+
+def test_candles_roll_over_on_the_servers_time_not_the_local_clock() -> None:
+    clock = SteppingClock(start_ms=99 * 60_000)  # the local clock runs 87 minutes ahead
+    cache = MarketCache(clock)
+    push = kline(12, "5")
+    cache.apply(KlinePush(S, "Min1", push.candle, push.close_time_ms, 12 * 60_000 + 30_000))
+    cache.seed_candles(S, [candle(11, "4"), candle(12, "5")])
+    assert cache.candles(S, 2) is not None
+    clock.now += 30_000  # the server's minute 13 begins without a push
+    assert cache.candles(S, 2) is None
+
+
+def test_each_streamed_interval_keeps_its_own_candles() -> None:
+    quarter = 15 * 60_000
+    clock = SteppingClock(start_ms=4 * quarter + 1)
+    cache = MarketCache(clock)
+    forming = Candle(4 * quarter, "5", "6", "4", "5.5", "10")
+    cache.apply(KlinePush(S, "Min15", forming, 5 * quarter, 0))
+    cache.seed_candles(S, [Candle(3 * quarter, "4", "5", "3", "5", "9"), forming], "15m")
+    assert cache.candles(S, 2, "15m") == [Candle(3 * quarter, "4", "5", "3", "5", "9"), forming]
+    assert cache.candles(S, 1, "1m") is None
+    assert cache.candles(S, 1, "8h") is None  # no stream for it here
+
+
+def test_market_channels_add_one_kline_channel_per_interval() -> None:
+    channels = market_channels(["BTCUSDT"], intervals=("1m", "15m", "60m"))
+    assert [c for c in channels if ".kline." in c] == [
+        "spot@public.kline.v3.api.pb@BTCUSDT@Min1", "spot@public.kline.v3.api.pb@BTCUSDT@Min15",
+        "spot@public.kline.v3.api.pb@BTCUSDT@Min60"]
+    with pytest.raises(ValueError, match="no kline stream"):
+        market_channels(["BTCUSDT"], intervals=("1h",))
+
+
+def test_a_snapshot_just_before_the_first_buffered_push_is_loaded() -> None:
+    book = LocalBook()
+    book.on_diff(diff(101, 102, bids={"1.5": "1"}))
+    assert book.load(100, snapshot({"1": "1"}, {"2": "1"}))
+    assert book.version == 102

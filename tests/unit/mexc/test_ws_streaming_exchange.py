@@ -220,3 +220,13 @@ async def test_a_depth_snapshot_without_its_version_is_an_exchange_data_error() 
     send(cache, market.change({}, {}))
     with pytest.raises(ExchangeDataError, match="lastUpdateId"):
         await exchange.order_book(S, 5)
+
+
+async def test_tickers_are_read_from_rest_again_as_soon_as_a_stream_goes_stale() -> None:
+    market, stub, cache, exchange = world()
+    send(cache, *market.trade("100.5"))
+    await exchange.tickers_24h()
+    market.clock.now += 5_001  # the stream went quiet: its prices may be old
+    market.last = Decimal("100.8")
+    assert (await exchange.tickers_24h())[S].last_price == Decimal("100.8")
+    assert len(stub.calls("GET", "/api/v3/ticker/24hr")) == 2
