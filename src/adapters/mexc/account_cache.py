@@ -48,6 +48,11 @@ class AccountCache:
         """Return every non-zero balance the cache knows."""
         return {a: b for a, b in self._balances.items() if b.total != ZERO}
 
+    @property
+    def is_connected(self) -> bool:
+        """Tell whether the stream is subscribed now."""
+        return self._connected
+
     def fresh(self, now_ms: int) -> bool:
         """Tell whether the balances can be trusted at `now_ms`."""
         return (self._connected and self._loaded and self._heard_ms is not None

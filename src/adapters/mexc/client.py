@@ -107,12 +107,15 @@ class MexcHttp:
         self._credentials = credentials
         self._base = settings.base_url.rstrip("/")
         self._offset_ms: int | None = None
-        self._hidden: set[str] = set()  # more secrets to redact (listen keys)
+        self._hidden: dict[str, None] = {}  # more secrets to redact (listen keys), newest last
         _install_log_redaction()
 
     def hide(self, secret: str) -> None:
-        """Redact `secret` from this client's logs and error texts from now on."""
-        self._hidden.add(secret)
+        """Redact `secret` from this client's logs and error texts (the latest 100 secrets)."""
+        self._hidden.pop(secret, None)
+        self._hidden[secret] = None
+        while len(self._hidden) > 100:
+            del self._hidden[next(iter(self._hidden))]
 
     @property
     def has_keys(self) -> bool:

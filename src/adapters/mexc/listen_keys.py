@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from adapters.mexc.client import MexcHttp
+from adapters.mexc.errors import ClockSkew
 from mexcore.errors import ExchangeDataError, MexbotError, OrderNotFound, RetryLater
 
 log = logging.getLogger("adapters.mexc")
@@ -66,14 +67,22 @@ class ListenKeys:
 
     async def create(self) -> ListenKey:
         """Create a key valid for 60 minutes (a refusal says when the account holds 60)."""
-        try:  # not retried: a lost answer leaves a key that expires unused within the hour
-            data = await self._http.send("POST", USER_DATA_STREAM, signed=True)
+        try:
+            data = await self._post()
         except ExchangeDataError as e:
             raise ListenKeyRefused(f"MEXC refused a new listen key ({e}); an account may hold "
                                    f"{MAX_KEYS} valid keys") from e
         key = _read_key(data, "create listen key")
         self._http.hide(key.value)
         return key
+
+    async def _post(self) -> Any:
+        # Sent again only after a refused timestamp (the client has resynced): a lost answer
+        # is not retried, it would leave a key nobody uses (it expires within the hour).
+        try:
+            return await self._http.send("POST", USER_DATA_STREAM, signed=True)
+        except ClockSkew:
+            return await self._http.send("POST", USER_DATA_STREAM, signed=True)
 
     async def keep_alive(self, key: ListenKey) -> None:
         """Extend `key` by 60 minutes; ListenKeyGone when MEXC refuses it, RetryLater if unsure."""

@@ -58,6 +58,7 @@ class UserFills:
         self._store = store
         self._clock = clock
         self._early: OrderedDict[str, tuple[OrderPush, int]] = OrderedDict()
+        self._ended: OrderedDict[str, tuple[OrderPush, int]] = OrderedDict()
         self.journaled = 0
         self.foreign_orders = 0
 
@@ -86,7 +87,11 @@ class UserFills:
         self._apply(intent, push)
 
     def settle_early(self) -> None:
-        """Apply kept order pushes whose intents exist now; forget those kept too long."""
+        """Apply kept order pushes whose intents exist now; forget those kept too long.
+
+        An order the stream saw end stays ended: a slower REST answer (the new-order reply
+        that still says NEW) written over it is undone here, at the next push.
+        """
         now = self._clock.now_ms()
         for cid, (push, kept_ms) in list(self._early.items()):
             intent = self._store.intent(cid)
@@ -97,6 +102,12 @@ class UserFills:
                 del self._early[cid]
                 log.warning("order %s: pushed %s but never journaled as an intent; the "
                             "reconciler will look it up", cid, push.status)
+        for cid, (push, kept_ms) in list(self._ended.items()):
+            intent = self._store.intent(cid)
+            if now - kept_ms > EARLY_KEEP_S * 1000:
+                del self._ended[cid]
+            elif intent is not None and not intent.status.is_final:
+                self._apply(intent, push)
 
     @property
     def waiting(self) -> tuple[str, ...]:
@@ -104,10 +115,7 @@ class UserFills:
         return tuple(self._early)
 
     def _keep_early(self, push: OrderPush) -> None:
-        self._early[push.client_order_id] = (push, self._clock.now_ms())
-        self._early.move_to_end(push.client_order_id)  # the latest state of an order wins
-        while len(self._early) > EARLY_KEPT:
-            self._early.popitem(last=False)
+        _keep(self._early, push, self._clock.now_ms())
 
     def _apply(self, intent: OrderIntent, push: OrderPush) -> None:
         if (intent.symbol, intent.side) != (push.symbol, push.side):
@@ -123,5 +131,14 @@ class UserFills:
             return
         self._store.save_intent(attrs.evolve(intent, status=status, order_id=order_id,
                                              updated_ms=self._clock.now_ms()))
+        if status.is_final:
+            _keep(self._ended, push, self._clock.now_ms())
         log.info("order %s %s %s: %s (from the stream)", intent.client_order_id, intent.side,
                  intent.symbol, push.status)
+
+
+def _keep(kept: OrderedDict[str, tuple[OrderPush, int]], push: OrderPush, now_ms: int) -> None:
+    kept[push.client_order_id] = (push, now_ms)
+    kept.move_to_end(push.client_order_id)  # the latest state of an order wins
+    while len(kept) > EARLY_KEPT:
+        kept.popitem(last=False)

@@ -14,7 +14,6 @@ journal (`UserFills`); after every (re)connect the balances are read again over 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
@@ -23,9 +22,11 @@ import attrs
 
 from adapters.mexc.account_cache import AccountCache
 from adapters.mexc.errors import redact
+from adapters.mexc.exchange import MexcExchange
 from adapters.mexc.listen_keys import ListenKey, ListenKeyGone, ListenKeys
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
 from adapters.mexc.user_fills import UserFills
+from adapters.mexc.ws_connection import Connector, StreamConnection, StreamTimings
 from adapters.mexc.ws_frames import (
     AccountPush,
     FrameError,
@@ -37,7 +38,7 @@ from adapters.mexc.ws_frames import (
     decode_push,
 )
 from mexcore.errors import ExchangeDataError, MexbotError, RetryLater, StopForHuman
-from mexcore.ports import Clock
+from mexcore.ports import Clock, Store
 from mexcore.values import Balance
 
 log = logging.getLogger("adapters.mexc.ws")
@@ -90,6 +91,19 @@ class UserStreamTimings:
     renew_gap_s: float = 90.0  # at most one new key per this: < 60 keys an hour, MEXC's cap
 
 
+def connection_opener(clock: Clock, connect: Connector | None = None,
+                      timings: StreamTimings | None = None) -> OpenStream:
+    """Return an OpenStream making `StreamConnection`s on `clock` (`connect`: websockets')."""
+    def open_stream(url: Callable[[], str], channels: Sequence[str],
+                    on_push: Callable[[PushDataV3ApiWrapper], None]) -> StreamLike:
+        if connect is None:
+            return StreamConnection(url, channels, on_push, clock=clock, timings=timings)
+        return StreamConnection(url, channels, on_push, connect=connect, clock=clock,
+                                timings=timings)
+
+    return open_stream
+
+
 class UserData:
     """Route private pushes: balances to the cache, fills and order states to the journal."""
 
@@ -121,13 +135,14 @@ class UserData:
 class UserStream:
     """Keep a listen key and its connection alive until stopped; delete the key at the end."""
 
-    def __init__(self, keys: ListenKeys, ws_url: str, data: UserData, *,
-                 open_stream: OpenStream, clock: Clock, balances: ReadBalances | None = None,
-                 timings: UserStreamTimings | None = None) -> None:
-        self._keys, self._ws_url, self._data, self._clock = keys, ws_url, data, clock
-        self._balances = balances
-        self.timings = timings or UserStreamTimings()
-        self.stream = open_stream(self.url, CHANNELS, data.on_push)
+    def __init__(self, keys: ListenKeys, ws_url: str, data: UserData, *, clock: Clock,
+                 open_stream: OpenStream | None = None,
+                 balances: ReadBalances | None = None) -> None:
+        self._keys, self._ws_url, self.data, self._clock = keys, ws_url, data, clock
+        self.balances = balances  # read over REST after each (re)connect
+        self.timings = UserStreamTimings()  # replace it to pace a test or a sandbox
+        opener = open_stream or connection_opener(clock)
+        self.stream = opener(self.url, CHANNELS, data.on_push)
         self.stream.on_reply, self.stream.on_state = self._on_reply, self._on_state
         self._key: ListenKey | None = None
         self._wake = asyncio.Event()
@@ -147,23 +162,30 @@ class UserStream:
         """Serve the user stream until `stop` is set."""
         if not await self._new_key(stop):
             return
-        session = _Session(self.stream, stop)
+        session = self._session(stop)
         try:
             while not stop.is_set():
                 await self._wait(stop, self._next_due_s())
-                if not stop.is_set() and await self._step():
+                if session.crashed:
+                    await session.end()
+                    await _wait_for(stop, self._clock, self.timings.retry_s)
+                    session = self._session(stop)
+                elif not stop.is_set() and await self._step():
                     await session.end()
                     if not await self._replace_key(stop):
                         return
-                    session = _Session(self.stream, stop)
+                    session = self._session(stop)
         finally:
             await session.end()
             await self._delete_key()
 
+    def _session(self, stop: asyncio.Event) -> _Session:
+        return _Session(self.stream, stop, self._wake.set)
+
     async def _step(self) -> bool:
         """Do what is due; return True when the key must be replaced."""
-        if self._data.fills is not None:
-            self._data.fills.settle_early()
+        if self.data.fills is not None:
+            self.data.fills.settle_early()
         await self._resync()
         now = self._clock.now_ms()
         if "gone" in self._flags:
@@ -198,18 +220,18 @@ class UserStream:
 
     async def _resync(self) -> None:
         now = self._clock.now_ms()
-        if "resync" not in self._flags or self._balances is None or now < self._resync_at_ms:
+        if "resync" not in self._flags or self.balances is None or now < self._resync_at_ms:
             return
         self._flags.discard("resync")
-        since = self._data.cache.version
+        since = self.data.cache.version
         try:
-            snapshot = await self._balances()
+            snapshot = await self.balances()
         except (RetryLater, ExchangeDataError) as e:
             log.warning("user stream: balances not read after connecting (%s); retrying", e)
             self._flags.add("resync")
             self._resync_at_ms = now + round(self.timings.retry_s * 1000)
             return
-        self._data.cache.load(snapshot, since)
+        self.data.cache.load(snapshot, since)
 
     async def _new_key(self, stop: asyncio.Event) -> bool:
         """Create a key, retrying until it works or `stop` is set; False when stopped."""
@@ -251,7 +273,7 @@ class UserStream:
         due = [self._next_put_ms]
         if "suspect" in self._flags:
             due.append(self._verified_ms + round(self.timings.verify_gap_s * 1000))
-        if "resync" in self._flags and self._balances is not None:
+        if "resync" in self._flags and self.balances is not None:
             due.append(self._resync_at_ms)
         return max(0.0, (min(due) - self._clock.now_ms()) / 1000)
 
@@ -265,42 +287,65 @@ class UserStream:
         self._wake.clear()
 
     def _on_state(self, up: bool) -> None:
+        if up and self.data.cache.is_connected:
+            return  # another ack of the same connection
         if up:
-            self._data.cache.connected(self._clock.now_ms())
+            self.data.cache.connected(self._clock.now_ms())
             self._flags.add("resync")
             self._resync_at_ms = 0
         else:
-            self._data.cache.disconnected()
+            self.data.cache.disconnected()
             self._flags.add("suspect")
         self._wake.set()
 
     def _on_reply(self, reply: Reply) -> None:
-        self._data.cache.heard(self._clock.now_ms())
+        self.data.cache.heard(self._clock.now_ms())
         if isinstance(reply, ServerNotice) and reply.is_auth_failure:
             # ccxt's reading of a bare "Invalid listen key" frame (unverified in MEXC's docs)
             self._flags.add("gone")
             self._wake.set()
 
 
+def user_data_stream(exchange: MexcExchange, ws_url: str, store: Store | None, clock: Clock, *,
+                     connect: Connector | None = None) -> UserStream:
+    """Build the user stream of `exchange`'s account: a new AccountCache, fills into `store`."""
+    fills = UserFills(store, clock) if store is not None else None
+    return UserStream(ListenKeys(exchange.http), ws_url, UserData(AccountCache(), fills),
+                      clock=clock, open_stream=connection_opener(clock, connect),
+                      balances=exchange.balances)
+
+
 class _Session:
     """One run of the connection with the current key, stopped on its own or with `stop`."""
 
-    def __init__(self, stream: StreamLike, stop: asyncio.Event) -> None:
+    def __init__(self, stream: StreamLike, stop: asyncio.Event, on_end: Callable[[], None]
+                 ) -> None:
         self._stop = asyncio.Event()
         self._task = asyncio.ensure_future(self._run(stream, stop))
+        self._task.add_done_callback(lambda _: on_end())
 
     async def _run(self, stream: StreamLike, stop: asyncio.Event) -> None:
         follow = asyncio.ensure_future(stop.wait())
-        follow.add_done_callback(lambda _: self._stop.set())
+        follow.add_done_callback(lambda f: None if f.cancelled() else self._stop.set())
         try:
             await stream.run(self._stop)
         finally:
             follow.cancel()
 
+    @property
+    def crashed(self) -> bool:
+        """Tell whether the connection ended without being asked to."""
+        return self._task.done() and not self._stop.is_set()
+
     async def end(self) -> None:
+        """Stop the connection and wait for it; a crash is logged, not raised."""
         self._stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await self._task
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # the key must still be deleted, the stream started again
+            log.exception("user stream: the connection failed")
 
 
 async def _wait_for(stop: asyncio.Event, clock: Clock, seconds: float,

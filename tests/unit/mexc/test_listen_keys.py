@@ -9,6 +9,7 @@ from tests.unit.mexc.support import (
     make_exchange,
     params_of,
     reply,
+    sample,
     timeout,
 )
 
@@ -134,3 +135,12 @@ async def test_a_key_in_a_failed_request_url_is_redacted(stub: StubMexc) -> None
         await ListenKeys(http_of(stub)).delete(ListenKey(KEY_TEXT))
     assert "listenKey=***" in str(raised.value)
     assert KEY_TEXT not in str(raised.value)
+
+
+async def test_a_create_refused_for_its_timestamp_is_sent_again_after_the_resync(
+        stub: StubMexc) -> None:
+    stub.on("POST", USER_DATA_STREAM, lambda r: reply(sample("errors.timestamp"), 400),
+            lambda r: reply({"listenKey": KEY_TEXT}))
+    key = await ListenKeys(http_of(stub)).create()
+    assert key.value == KEY_TEXT
+    assert len(stub.calls("POST", USER_DATA_STREAM)) == 2

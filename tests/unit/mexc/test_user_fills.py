@@ -155,3 +155,18 @@ def test_a_pushed_fill_reaches_the_journal_with_its_exact_amounts(
     assert (fill.price, fill.qty, fill.fee) == (price, qty, fee)
     assert fill.quote_qty == price * qty
     assert all(isinstance(v, Decimal) for v in (fill.price, fill.qty, fill.quote_qty, fill.fee))
+
+
+def test_an_ended_order_stays_ended_when_a_slower_rest_answer_writes_it_open_again(
+        store: Store) -> None:
+    fills = UserFills(store, SteppingClock())
+    store.save_intent(intent(IntentStatus.SENT))
+    fills.on_order(order(OURS, FILLED))
+    # the executor records the new-order answer (NEW) after the stream said FILLED
+    saved = store.intent(OURS)
+    assert saved is not None
+    store.save_intent(attrs.evolve(saved, status=IntentStatus.ACKNOWLEDGED))
+    fills.on_deal(deal(clientOrderId=OURS))  # any later push
+    saved = store.intent(OURS)
+    assert saved is not None
+    assert saved.status is IntentStatus.FILLED

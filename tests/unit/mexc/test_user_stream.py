@@ -13,7 +13,7 @@ from adapters.mexc.account_cache import AccountCache
 from adapters.mexc.listen_keys import USER_DATA_STREAM, ListenKeys
 from adapters.mexc.proto.PushDataV3ApiWrapper_pb2 import PushDataV3ApiWrapper
 from adapters.mexc.user_fills import UserFills
-from adapters.mexc.user_stream import CHANNELS, UserData, UserStream, UserStreamTimings
+from adapters.mexc.user_stream import CHANNELS, UserData, UserStream
 from adapters.mexc.ws_frames import Pong, Reply, ServerNotice
 from mexcore.errors import StopForHuman
 from mexcore.values import Balance
@@ -69,7 +69,7 @@ class World:
         self.snapshot = balances or {"USDT": Balance("USDT", "100")}
         self.user = UserStream(ListenKeys(make_exchange(self.stub).http), WS, self.data,
                                open_stream=FakeStream, clock=self.clock,
-                               balances=self.read_balances, timings=UserStreamTimings())
+                               balances=self.read_balances)
         self.stop = asyncio.Event()
         self.task: asyncio.Future[None] | None = None
 
@@ -285,3 +285,33 @@ def test_the_websockets_handshake_log_line_shows_no_listen_key(
     (record,) = [r for r in caplog.records if r.name == "websockets.client"]
     assert KEYS[0] not in record.getMessage()
     assert "listenKey=***" in record.getMessage()
+
+
+async def test_acks_of_one_connection_read_the_balances_once(world: World) -> None:
+    await world.start()
+    world.stream.up(True)  # a server acking the channels one by one
+    world.stream.up(True)
+    await settle()
+    assert world.balance_reads == 1
+    assert world.cache.fresh(world.clock.now)
+    await world.finish()
+
+
+async def test_a_connection_that_crashes_is_started_again_and_the_key_still_deleted(
+        world: World) -> None:
+    runs = {"n": 0}
+    original = world.stream.run
+
+    async def crashing(stop: asyncio.Event) -> None:
+        runs["n"] += 1
+        if runs["n"] == 1:
+            raise RuntimeError("a bug in the connection")
+        await original(stop)
+
+    world.stream.run = crashing  # type: ignore[method-assign]
+    await world.start()
+    await world.clock.advance(30)
+    assert runs["n"] == 2
+    assert world.cache.fresh(world.clock.now)
+    await world.finish()
+    assert [k for k, _ in world.of("DELETE")] == [KEYS[0]]
