@@ -80,14 +80,13 @@ async def _wired(base_url: str, client: httpx.AsyncClient, streams: bool) -> tup
                         clock=clock, limiter=limiter)
     if not streams:
         return SharedMarket(rest, tickers_ttl_s=1.0), None, []
-    from adapters.mexc.market_cache import MarketCache, market_channels
+    from adapters.mexc.market_cache import MarketCache
     from adapters.mexc.stream_watch import StreamWatch
     from adapters.mexc.streaming_exchange import StreamingExchange
-    from adapters.mexc.ws_pool import StreamPool
+    from adapters.mexc.ws_pool import market_pool
 
     cache = MarketCache(clock)
-    pool = StreamPool.open(base_url.replace("http://", "ws://") + "/ws",
-                           market_channels([SYMBOL]), cache.on_push)
+    pool = market_pool(base_url.replace("http://", "ws://") + "/ws", [SYMBOL], cache)
     market = SharedMarket(StreamingExchange(rest, cache), tickers_ttl_s=0.05)
     return market, StreamWatch(cache), [pool]
 

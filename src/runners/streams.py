@@ -146,12 +146,11 @@ def build_streams(parts: StreamParts) -> Streams:
     cache = parts.cache
     if cache is None:
         return Streams()
-    from adapters.mexc.market_cache import market_channels
     from adapters.mexc.stream_watch import StreamWatch
-    from adapters.mexc.ws_pool import StreamPool
+    from adapters.mexc.ws_pool import market_pool
 
     url = stream_url(parts.config.mexc)
-    pool = StreamPool.open(url, market_channels(stream_symbols(parts.config)), cache.on_push)
+    pool = market_pool(url, stream_symbols(parts.config), cache)  # a dropped one goes stale
     tasks: list[Task] = [pool.run]
     found: dict[str, Any] = {"market": pool, "cache": cache}
     account: Any = None
