@@ -10,7 +10,16 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from bench import backtest_cli, memory, positions, ratelimit, scan, sim_memory, throughput
+from bench import (
+    backtest_cli,
+    memory,
+    positions,
+    ratelimit,
+    reaction,
+    scan,
+    sim_memory,
+    throughput,
+)
 from bench.common import RESULTS, Row, machine, write_results
 from bench.goals import goal_table
 
@@ -25,6 +34,7 @@ def _benchmarks(days: int) -> dict[str, Callable[[], Row | list[Row] | None]]:
         "backtest-cli": backtest_cli.run,  # issue 16's goals: wall and peak RSS of commands
         "sim-memory": sim_memory.run,
         "optimize": _optimize,  # issue 19: trials a minute, walk-forward over the month
+        "reaction": reaction.run,  # issue 18: price move → order, streams vs REST polling
     }
 
 
@@ -56,7 +66,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", default="throughput,positions,memory,scan",
                         help="comma-separated: throughput, positions, memory, scan, ratelimit, "
-                             "backtest-cli, sim-memory, optimize")
+                             "backtest-cli, sim-memory, optimize, reaction")
     parser.add_argument("--days", type=int, default=30, help="simulated days (default 30)")
     args = parser.parse_args()
     chosen = _benchmarks(args.days)

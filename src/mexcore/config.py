@@ -82,6 +82,7 @@ SCHEMA: dict[str, dict[str, Rule]] = {
                                    note="(MEXC's own limit)"),
         "max_endpoint_weight": Integer(1, MEXC_ENDPOINT_WEIGHT, note="(MEXC's own limit)"),
         "max_wait_s": SECONDS, "repost_when_absent": BOOL,
+        "websocket": BOOL, "ws_url": Text(prefixes=("wss://", "ws://")),
     },
     "telegram": {"base_url": URL, "summary_min_interval_s": NON_NEGATIVE},
     "scanner": {

@@ -42,6 +42,8 @@ class MexcPolicy:
     balances_ttl_s: Decimal = D("1")
     max_wait_s: Decimal = D("30")
     repost_when_absent: bool = False
+    websocket: bool = True  # paper and live: market and account streams (sim never streams)
+    ws_url: str = "wss://wbs-api.mexc.com/ws"
 
 
 @attrs.frozen

@@ -38,6 +38,7 @@ from mexcore.services.deps import ServiceDeps
 from runners.advisor_link import advisor_for
 from runners.bot import build_loops
 from runners.settings import Secrets, secrets_from_env
+from runners.streams import StreamParts, build_streams, market_cache, streaming
 
 CORE_MEXC_KEYS = ("unknown_order_grace_s",)  # [mexc] keys for the executor, not the adapter
 _NUMBERS = {f.name for f in attrs.fields(MexcSettings) if f.type in ("int", "float", int, float)}
@@ -67,19 +68,32 @@ def live_exchange(
     return MexcExchange(client, settings, creds, clock=clock, limiter=limiter)
 
 
-def shared_market(exchange: Exchange, settings: MexcSettings) -> Exchange:
+STREAMED_TICKERS_TTL_S = 0.05  # over the streams a ticker read is cheap and must stay fresh
+
+
+def shared_market(exchange: Exchange, settings: MexcSettings, streamed: bool = False) -> Exchange:
     """Return `exchange` with one market snapshot shared by every runner and command."""
-    return SharedMarket(exchange, tickers_ttl_s=settings.tickers_ttl_s,
+    tickers_ttl_s = STREAMED_TICKERS_TTL_S if streamed else settings.tickers_ttl_s
+    return SharedMarket(exchange, tickers_ttl_s=tickers_ttl_s,
                         rules_ttl_s=settings.rules_ttl_s, balances_ttl_s=settings.balances_ttl_s)
 
 
 def paper_exchange(
     client: httpx.AsyncClient, settings: MexcSettings, clock: Clock, config: BotConfig,
-    limiter: RateLimiter,
+    limiter: RateLimiter, cache: Any = None,
 ) -> Exchange:
-    """Return MEXC public market data (one shared snapshot) with a simulated account and fills."""
+    """Return MEXC public market data (one shared snapshot) with a simulated account and fills.
+
+    With a market `cache` (streams on) the market reads come from the streams while fresh.
+    """
     public = MexcExchange(client, settings, None, clock=clock, limiter=limiter)
-    return open_paper_account(shared_market(public, settings), clock, config)
+    market = streaming(public, cache, settings.tickers_ttl_s)
+    return open_paper_account(shared_market(market, settings, cache is not None), clock, config)
+
+
+def is_streamed(cache: Any) -> bool:
+    """Tell whether a market cache is in use."""
+    return cache is not None
 
 
 def open_paper_account(market: Exchange, clock: Clock, config: BotConfig) -> PaperExchange:
@@ -129,23 +143,34 @@ class Container(containers.DeclarativeContainer):
     mexc_settings = providers.Singleton(mexc_settings, config.mexc)
     http_client = providers.Singleton(make_http_client, mexc_settings)
     limiter = providers.Singleton(limiter_for, mexc_settings, config.state_dir)  # one a process
+    market_cache = providers.Singleton(market_cache, bot_config, clock)  # None: streams off
     exchange = providers.Selector(
         config.mode,
         sim=providers.Singleton(sim_exchange, sim_clock, bot_config),
         paper=providers.Singleton(paper_exchange, http_client, mexc_settings, clock, bot_config,
-                                  limiter),
+                                  limiter, market_cache),
         live=providers.Singleton(live_exchange, http_client, mexc_settings,
                                  providers.Callable(credentials, secrets), clock, limiter),
     )
     market = providers.Selector(  # what runners and commands use: live shares one snapshot
         config.mode, sim=exchange, paper=exchange,
-        live=providers.Singleton(shared_market, exchange, mexc_settings))
+        live=providers.Singleton(
+            shared_market, providers.Callable(streaming, exchange, market_cache,
+                                              mexc_settings.provided.tickers_ttl_s),
+            mexc_settings, providers.Callable(is_streamed, market_cache)))
     notifier = providers.Singleton(notifier, secrets, bot_config)
     advisor = providers.Singleton(advisor, bot_config, clock)
     deps = providers.Singleton(ServiceDeps.build, market, store, notifier, clock,
                                config.mexc.unknown_order_grace_s, advisor)
     extra_services = providers.Object(())  # [(service, interval_s)] of your own, beside the rest
     loops = providers.Singleton(build_loops, bot_config, deps, extra=extra_services)
+    streams = providers.Singleton(build_streams, providers.Factory(
+        StreamParts, bot_config, market_cache,
+        rest=providers.Selector(config.mode, sim=providers.Object(None),
+                                paper=providers.Object(None), live=exchange),
+        paper=providers.Selector(config.mode, sim=providers.Object(None), paper=exchange,
+                                 live=providers.Object(None)),
+        store=store, clock=clock))
 
 
 def make_container(config: BotConfig) -> Container:

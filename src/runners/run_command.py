@@ -122,7 +122,9 @@ async def _run(
             print("mexbot: stopped before reconciliation finished.", file=sys.stderr)
             return 0
         print(f"reconciliation: {report.summary()}", file=sys.stderr)
-        await asyncio.gather(*(loop.run_forever(stop) for loop in loops))
+        streams = container.streams()  # none when [mexc] websocket = false: REST polling
+        await asyncio.gather(streams.run(stop),
+                             *(loop.run_forever(stop, watch=streams.watch) for loop in loops))
     print("mexbot: stopped cleanly; resting orders stay on the exchange.", file=sys.stderr)
     return 0
 

@@ -37,6 +37,14 @@ class MarketWatch(Protocol):
         ...
 
 
+class LiveWatch(MarketWatch, Protocol):
+    """A market watch fed by streams: it calls its listeners after every change it sees."""
+
+    def add_listener(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` after each change of a price or the account; return its unsubscribe."""
+        ...
+
+
 class BrokenPromise(AssertionError):
     """A runner acted while it had promised to be quiet (only raised when verifying)."""
 
@@ -137,15 +145,16 @@ class _Versions:
 
 
 def _still_quiet(sleeping: _Asleep, watch: MarketWatch, version: Hashable, now_ms: int) -> bool:
-    if _holds(sleeping.quiet, sleeping.version, version, watch, now_ms):
+    if holds(sleeping.quiet, sleeping.version, version, watch, now_ms):
         return True
     latest = sleeping.latest
-    return latest is not None and _holds(latest, sleeping.version, version, watch, now_ms)
+    return latest is not None and holds(latest, sleeping.version, version, watch, now_ms)
 
 
-def _holds(
+def holds(
     quiet: Quiet, since: Hashable, version: Hashable, watch: MarketWatch, now_ms: int
 ) -> bool:
+    """Tell whether `quiet`, made at account version `since`, still holds at `now_ms`."""
     if quiet.until_ms is not None and now_ms >= quiet.until_ms:
         return False
     if quiet.funds is None:

@@ -59,6 +59,8 @@ class MexcSettings:
     balances_ttl_s: float = attrs.field(default=1.0, validator=_positive)
     max_wait_s: float = attrs.field(default=30.0, validator=_positive)
     repost_when_absent: bool = False
+    websocket: bool = True  # market and account streams beside REST (false: REST polling)
+    ws_url: str = "wss://wbs-api.mexc.com/ws"
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> MexcSettings:

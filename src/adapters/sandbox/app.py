@@ -13,16 +13,18 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from adapters.fake import MarketData
 from adapters.sandbox.auth import MexcError, RawRequest, authenticate, bad_request
 from adapters.sandbox.config import SandboxAccount, SandboxConfig
 from adapters.sandbox.routes import ROUTES, Call, Handler
 from adapters.sandbox.state import Sandbox
+from adapters.sandbox.ws import ws_endpoint
 from mexcore.errors import (
     MexbotError,
     OrderNotFound,
@@ -108,6 +110,7 @@ async def _serve(sandbox: Sandbox, request: Request, handler: Handler, signed: b
     if sandbox.faults.latency_s > 0:
         await asyncio.sleep(sandbox.faults.latency_s)
     sandbox.requests += 1
+    sandbox.paths[f"{request.method} {request.url.path}"] += 1
     params = raw.params()
     key = request.headers.get("X-MEXC-APIKEY")
     error = _fault(sandbox, request.method)
@@ -158,7 +161,8 @@ def _admin_routes(sandbox: Sandbox) -> list[Route]:
         balances = {key: {a: str(b.total) for a, b in (await ex.balances()).items()}
                     for key, ex in sandbox.exchanges.items()}
         return JSONResponse({"time_ms": sandbox.clock.now_ms(), "server_ms": sandbox.server_ms(),
-                             "balances": balances, "requests": sandbox.requests})
+                             "balances": balances, "requests": sandbox.requests,
+                             "paths": dict(sandbox.paths), "ws": attrs.asdict(sandbox.ws_stats)})
 
     async def faults(request: Request) -> Response:
         """Change faults from a JSON body of field names and values."""
@@ -179,7 +183,17 @@ def _admin_routes(sandbox: Sandbox) -> list[Route]:
 
     return [Route("/sandbox/state", state), Route("/sandbox/faults", faults, methods=["POST"]),
             Route("/sandbox/deposit", deposit, methods=["POST"]),
-            Route("/sandbox/advance", advance, methods=["POST"])]
+            Route("/sandbox/advance", advance, methods=["POST"]), _move_route(sandbox)]
+
+
+def _move_route(sandbox: Sandbox) -> Route:
+    async def move(request: Request) -> Response:
+        """Shift a symbol's book by a JSON `ticks` (signed) until the minute completes."""
+        body = await request.json()
+        sandbox.move_price(str(body["symbol"]), int(body["ticks"]))
+        return JSONResponse({"ok": True})
+
+    return Route("/sandbox/move", move, methods=["POST"])
 
 
 def create_app(config: SandboxConfig | None = None, *, clock: Clock | None = None,
@@ -187,7 +201,9 @@ def create_app(config: SandboxConfig | None = None, *, clock: Clock | None = Non
     """Return the sandbox app; `app.state.sandbox` is its live `Sandbox` (faults, clock…)."""
     sandbox = Sandbox(config or SandboxConfig(), clock=clock, market=market)
     paths = sorted({path for _, path in ROUTES})
-    routes = [Route(p, _endpoint(sandbox, p), methods=["GET", "POST", "DELETE"]) for p in paths]
+    routes: list[BaseRoute] = [Route(p, _endpoint(sandbox, p),
+                                     methods=["GET", "POST", "PUT", "DELETE"]) for p in paths]
+    routes.append(WebSocketRoute("/ws", ws_endpoint(sandbox)))
     if sandbox.config.admin:
         routes += _admin_routes(sandbox)
     app = Starlette(routes=routes)

@@ -40,6 +40,12 @@ class SandboxFaults:
     price_move_ticks: int = 3
     move_next: int = 0
     klines_missing: tuple[tuple[int, int], ...] = ()  # [from, to) ms spans with no candles
+    # the streams (`/ws`): each counter fires once per connection or push, then stops
+    ws_close_next: int = 0  # the next N connections are closed by the server
+    ws_stall_next: int = 0  # the next N connections go silent (no pushes, no PONG), open
+    ws_malformed_next: int = 0  # a malformed frame goes before each of the next N pushes
+    ws_skip_depth_version_next: int = 0  # the next N depth diffs skip a version (a gap)
+    expire_listen_keys_next: int = 0  # the oldest N listen keys expire now
 
     def update(self, changes: Mapping[str, Any]) -> None:
         """Set the named fields (unknown names are refused)."""

@@ -15,7 +15,9 @@ from adapters.sandbox import render
 from adapters.sandbox.auth import MexcError, bad_request
 from adapters.sandbox.config import SandboxAccount
 from adapters.sandbox.klines import kline_window
+from adapters.sandbox.listen_keys import listen_key_param
 from adapters.sandbox.state import Sandbox
+from adapters.sandbox.ws_feeds import book_version
 from mexcore.errors import OrderNotFound, OutcomeUnknown
 from mexcore.values import Order, OrderRequest, OrderType, Side
 
@@ -108,8 +110,9 @@ async def self_symbols(call: Call) -> Body:
 async def depth(call: Call) -> Body:
     """Answer `GET /api/v3/depth`."""
     limit = min(call.integer("limit", 100) or 100, 5000)
-    book = await call.exchange.order_book(call.need("symbol"), limit)
-    return render.depth(book, call.sandbox.requests)
+    exchange = call.exchange
+    book = await exchange.order_book(call.need("symbol"), limit)
+    return render.depth(book, book_version(exchange, book.symbol))  # the streams' version
 
 
 async def klines(call: Call) -> Body:
@@ -258,6 +261,33 @@ async def trade_fee(call: Call) -> Body:
     return render.trade_fee_body(fees.maker, fees.taker, call.sandbox.server_ms())
 
 
+def _owner(call: Call) -> str:
+    assert call.account is not None
+    return call.account.api_key
+
+
+async def create_listen_key(call: Call) -> Body:
+    """Answer `POST /api/v3/userDataStream`: a new key, valid 60 minutes."""
+    return {"listenKey": call.sandbox.keys().create(_owner(call))}
+
+
+async def keep_alive_listen_key(call: Call) -> Body:
+    """Answer `PUT /api/v3/userDataStream`: the key is valid 60 more minutes."""
+    key = listen_key_param(call.params)
+    return {"listenKey": call.sandbox.keys().keep_alive(_owner(call), key)}
+
+
+async def delete_listen_key(call: Call) -> Body:
+    """Answer `DELETE /api/v3/userDataStream`: the key and its streams end."""
+    key = listen_key_param(call.params)
+    return {"listenKey": call.sandbox.keys().delete(_owner(call), key)}
+
+
+async def list_listen_keys(call: Call) -> Body:
+    """Answer `GET /api/v3/userDataStream`: every valid key of the account."""
+    return {"listenKey": call.sandbox.keys().valid(_owner(call))}
+
+
 # (method, path) → (handler, signed)
 ROUTES: dict[tuple[str, str], tuple[Handler, bool]] = {
     ("GET", "/api/v3/ping"): (ping, False),
@@ -278,4 +308,8 @@ ROUTES: dict[tuple[str, str], tuple[Handler, bool]] = {
     ("GET", "/api/v3/allOrders"): (all_orders, True),
     ("GET", "/api/v3/myTrades"): (my_trades, True),
     ("GET", "/api/v3/tradeFee"): (trade_fee, True),
+    ("POST", "/api/v3/userDataStream"): (create_listen_key, True),
+    ("PUT", "/api/v3/userDataStream"): (keep_alive_listen_key, True),
+    ("DELETE", "/api/v3/userDataStream"): (delete_listen_key, True),
+    ("GET", "/api/v3/userDataStream"): (list_listen_keys, True),
 }

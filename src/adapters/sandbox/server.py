@@ -24,7 +24,7 @@ def _server(app: Starlette, sock: socket.socket, log_level: str) -> uvicorn.Serv
     host, port = sock.getsockname()[:2]
     # log_config=None: uvicorn's lines go through the application's own logging setup
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off",
-                            ws="none", access_log=False, log_config=None)
+                            ws="websockets-sansio", access_log=False, log_config=None)
     return uvicorn.Server(config)
 
 

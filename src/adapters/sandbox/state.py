@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,8 @@ from adapters.sandbox.config import (
     SandboxConfig,
     SandboxFaults,
 )
+from adapters.sandbox.listen_keys import ListenKeys
+from adapters.sandbox.ws_channels import WsSettings, WsStats
 from mexcore.ports import Clock
 
 DAY_MS = 24 * 3600 * 1000
@@ -58,8 +61,13 @@ class Sandbox:
         self.limits = SandboxLimits() if config.rate_limit else None
         self._unseen: dict[tuple[str, str], int] = {}
         self.requests = 0
+        self.paths: Counter[str] = Counter()  # requests by "METHOD /path"
         self.throttled = 0  # requests answered 429 by the limits
         self._anchors: dict[str, tuple[int, float, int]] = {}
+        self.ws_settings = WsSettings()
+        self.ws_stats = WsStats()
+        self.listen_keys = ListenKeys()
+        self._symbols: frozenset[str] | None = None
 
     def _open(self, account: SandboxAccount) -> FakeExchange:
         fake = FakeExchange(self.clock, self.market, seed=self.config.seed,
@@ -125,6 +133,26 @@ class Sandbox:
             self._anchors.pop(api_key, None)
         elif self.fast and api_key not in self._anchors:
             self._anchors[api_key] = (timestamp, time.monotonic(), self.faults.clock_skew_ms)
+
+    def keys(self) -> ListenKeys:
+        """Return the listen keys, with any pending `expire_listen_keys_next` fault moved in."""
+        if self.faults.expire_listen_keys_next > 0:
+            self.listen_keys.expire_next += self.faults.expire_listen_keys_next
+            self.faults.expire_listen_keys_next = 0
+        return self.listen_keys
+
+    def symbols(self) -> frozenset[str]:
+        """Return the symbols the streams serve (those with market data)."""
+        if self._symbols is None:
+            fake = self.public
+            self._symbols = frozenset(s for s in fake.engine.rules if fake.market.has(s))
+        return self._symbols
+
+    def move_price(self, symbol: str, ticks: int) -> None:
+        """Shift `symbol`'s book by `ticks` in every account until the minute completes."""
+        for fake in self.exchanges.values():
+            fake.engine.rules_for(symbol)
+            fake.engine.shift(symbol, ticks, self.clock.now_ms())
 
     def deposit(self, api_key: str, asset: str, amount: Decimal) -> None:
         """Credit an account (the sandbox's stand-in for a deposit)."""
