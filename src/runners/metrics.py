@@ -23,7 +23,7 @@ from prometheus_client.registry import Collector
 from mexcore.panel import ControlPanel
 from mexcore.ports import Store
 from runners.loop import RunnerLoop, TickReport
-from runners.metrics_scrape import Queue, Scraped, Waits, scraped_families
+from runners.metrics_scrape import Queue, Scraped, Waits, scraped_families, tally_journal
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,6 +40,8 @@ class BotMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self._panel, self._store, self._queue, self._waits = panel, store, queue, waits
         self.scraped = Scraped()
+        self._snapshots = 0  # counted so far, by reading on from `_snapshots_from`
+        self._snapshots_from: int | None = None
         self.scrape_errors: Tally[str] = Tally()
         reg = self.registry
         self.ticks = Counter("mexbot_runner_ticks", "Ticks run", ["runner"], registry=reg)
@@ -95,8 +97,17 @@ class BotMetrics:
         portfolio = await self._read("portfolio", self._panel.portfolio(), s.portfolio)
         pnl = await self._read("pnl", self._panel.pnl(), s.pnl)
         statuses = await self._read("statuses", self._panel.statuses(), s.statuses)
-        self.scraped = Scraped(portfolio, pnl, tuple(statuses), tuple(self._store.intents()),
-                               tuple(self._store.fills()), len(self._store.snapshots()))
+        journal = tally_journal(self._store.intents(), self._store.fills(),
+                                self._count_snapshots())
+        self.scraped = Scraped(portfolio, pnl, tuple(statuses), journal)
+
+    def _count_snapshots(self) -> int:
+        """Count the journal's snapshots, reading only those taken since the last count."""
+        new = self._store.snapshots(self._snapshots_from)
+        if new:  # unique by time and taken in time order: the next count starts after these
+            self._snapshots_from = new[-1].time_ms + 1
+        self._snapshots += len(new)
+        return self._snapshots
 
     async def _read(self, part: str, read: Awaitable[T], last: T) -> T:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol
 
@@ -35,6 +35,22 @@ class Waits(Protocol):
     waited_s: float
 
 
+ROW_TABLES = ("intents", "fills", "snapshots")
+Tally = Mapping[tuple[str, ...], int]
+
+
+@attrs.frozen
+class JournalTally:
+    """The journal as the metrics show it: one number per label set, never its rows."""
+
+    placed: Tally = attrs.field(factory=dict)  # (runner, side)
+    rejected: Tally = attrs.field(factory=dict)  # (runner, reason)
+    cancelled: Tally = attrs.field(factory=dict)  # (runner, reason)
+    fills: Tally = attrs.field(factory=dict)  # (runner, side)
+    fees: Mapping[tuple[str, ...], Decimal] = attrs.field(factory=dict)  # (runner, fee asset)
+    rows: Mapping[str, int] = attrs.field(factory=lambda: dict.fromkeys(ROW_TABLES, 0))
+
+
 @attrs.frozen
 class Scraped:
     """What the bot is, as last read for a scrape."""
@@ -42,9 +58,29 @@ class Scraped:
     portfolio: PortfolioView = attrs.field(factory=lambda: PortfolioView((), ZERO))
     pnl: PnlView = attrs.field(factory=lambda: PnlView(()))
     statuses: tuple[RunnerStatus, ...] = ()
-    intents: tuple[OrderIntent, ...] = ()
-    fills: tuple[Fill, ...] = ()
-    snapshots: int = 0
+    journal: JournalTally = attrs.field(factory=JournalTally)
+
+
+def tally_journal(
+    intents: Sequence[OrderIntent], fills: Iterable[Fill], snapshots: int
+) -> JournalTally:
+    """Count the journal's orders, fills and fees by label set, and its rows by table."""
+    placed: Counter[tuple[str, ...]] = Counter(
+        (i.runner, i.side.value) for i in intents if i.status not in NOT_PLACED)
+    rejected: Counter[tuple[str, ...]] = Counter(
+        (i.runner, order_reason(i.reason)) for i in intents if i.status is IntentStatus.REJECTED)
+    cancelled: Counter[tuple[str, ...]] = Counter(
+        (i.runner, order_reason(i.reason)) for i in intents if i.status is IntentStatus.CANCELLED)
+    runner_of = {i.client_order_id: i.runner for i in intents}
+    count: Counter[tuple[str, ...]] = Counter()
+    fees: dict[tuple[str, ...], Decimal] = {}
+    for f in fills:
+        runner = runner_of.get(f.client_order_id, "unknown")
+        count[(runner, f.side.value)] += 1
+        key = (runner, f.fee_asset)
+        fees[key] = fees.get(key, ZERO) + f.fee
+    rows = {"intents": len(intents), "fills": count.total(), "snapshots": snapshots}
+    return JournalTally(dict(placed), dict(rejected), dict(cancelled), dict(count), fees, rows)
 
 
 def order_reason(text: str) -> str:
@@ -61,9 +97,7 @@ def scraped_families(
     yield from _portfolio(s.portfolio)
     yield from _pnl(s.pnl)
     yield from _runners(s.statuses)
-    yield from _orders(s.intents)
-    yield from _fills(s.intents, s.fills)
-    yield from _journal(s)
+    yield from _journal(s.journal)
     yield from _plumbing(queue, waited_s, errors)
 
 
@@ -111,39 +145,18 @@ def _runners(statuses: tuple[RunnerStatus, ...]) -> Iterator[Metric]:
     yield from (last, paused, interval)
 
 
-def _orders(intents: tuple[OrderIntent, ...]) -> Iterator[Metric]:
-    placed: Counter[tuple[str, ...]] = Counter(
-        (i.runner, i.side.value) for i in intents if i.status not in NOT_PLACED)
-    rejected: Counter[tuple[str, ...]] = Counter(
-        (i.runner, order_reason(i.reason)) for i in intents if i.status is IntentStatus.REJECTED)
-    cancelled: Counter[tuple[str, ...]] = Counter(
-        (i.runner, order_reason(i.reason)) for i in intents if i.status is IntentStatus.CANCELLED)
+def _journal(j: JournalTally) -> Iterator[Metric]:
     yield _counter("mexbot_orders_placed", "Orders the exchange took", ["runner", "side"],
-                   placed)
+                   j.placed)
     yield _counter("mexbot_orders_rejected", "Orders the exchange refused",
-                   ["runner", "reason"], rejected)
+                   ["runner", "reason"], j.rejected)
     yield _counter("mexbot_orders_cancelled", "Orders cancelled or expired",
-                   ["runner", "reason"], cancelled)
-
-
-def _fills(intents: tuple[OrderIntent, ...], fills: tuple[Fill, ...]) -> Iterator[Metric]:
-    runner_of = {i.client_order_id: i.runner for i in intents}
-    count: Counter[tuple[str, ...]] = Counter()
-    fees: dict[tuple[str, ...], Decimal] = {}
-    for f in fills:
-        runner = runner_of.get(f.client_order_id, "unknown")
-        count[(runner, f.side.value)] += 1
-        key = (runner, f.fee_asset)
-        fees[key] = fees.get(key, ZERO) + f.fee
-    yield _counter("mexbot_fills", "Trades of the bot's orders", ["runner", "side"], count)
-    yield _counter("mexbot_fees", "Fees paid, in the fee asset", ["runner", "asset"], fees)
-
-
-def _journal(s: Scraped) -> Iterator[Metric]:
+                   ["runner", "reason"], j.cancelled)
+    yield _counter("mexbot_fills", "Trades of the bot's orders", ["runner", "side"], j.fills)
+    yield _counter("mexbot_fees", "Fees paid, in the fee asset", ["runner", "asset"], j.fees)
     rows = GaugeMetricFamily("mexbot_journal_rows", "Rows in the journal", labels=["table"])
-    rows.add_metric(["intents"], len(s.intents))
-    rows.add_metric(["fills"], len(s.fills))
-    rows.add_metric(["snapshots"], s.snapshots)
+    for table in ROW_TABLES:
+        rows.add_metric([table], j.rows[table])
     yield rows
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
@@ -38,6 +40,8 @@ from runners.summary import positions_by_symbol
 MANUAL = "telegram"
 RECENT = 20
 BTC_MARKETS = ("BTCUSDT", "BTCUSDC")
+HISTORY_WHOLE_MS = 2 * 86_400_000  # the value history's last two days, every snapshot
+HISTORY_STRETCHES = 360  # older snapshots: the low and the high of each of these stretches
 
 
 class ServicePanel:
@@ -140,8 +144,8 @@ class ServicePanel:
         return f"mexbot {installed} ({self._config.mode} mode)"
 
     async def portfolio_snapshots(self) -> Sequence[PortfolioSnapshot]:
-        """Return the stored portfolio snapshots, oldest first."""
-        return list(self._deps.store.snapshots())
+        """Return the stored portfolio snapshots, oldest first, older ones thinned (bounded)."""
+        return thinned_history(self._deps.store.snapshots())
 
     async def btc_price_history(self) -> PriceHistory:
         """Return the last 24 hourly candles of BTCUSDT (else BTCUSDC); none if neither is."""
@@ -174,6 +178,30 @@ def _purchases(store: Store) -> list[Purchase]:
     buys = [f for f in store.fills() if f.side is Side.BUY][-RECENT:]
     return [Purchase(f.time_ms, runner_of.get(f.client_order_id, "unknown"), f.symbol,
                      f.qty, f.quote_qty, f.price) for f in buys]
+
+
+def thinned_history(snapshots: Sequence[PortfolioSnapshot]) -> list[PortfolioSnapshot]:
+    """Keep the last two days whole; thin older ones to the first and each stretch's extremes.
+
+    A year of 15-minute snapshots is 35,040; the charts and today's change get at most
+    1 + 2 × HISTORY_STRETCHES older ones, with every low and high a chart would draw.
+    """
+    if not snapshots:
+        return []
+    cut = bisect.bisect_left(snapshots, snapshots[-1].time_ms - HISTORY_WHOLE_MS, key=_time)
+    if cut <= 2 * HISTORY_STRETCHES:
+        return list(snapshots)
+    kept = {0}
+    bounds = [cut * k // HISTORY_STRETCHES for k in range(HISTORY_STRETCHES + 1)]
+    for lo, hi in itertools.pairwise(bounds):
+        stretch = range(lo, hi)
+        kept.add(min(stretch, key=lambda i: snapshots[i].total_value))
+        kept.add(max(stretch, key=lambda i: snapshots[i].total_value))
+    return [snapshots[i] for i in sorted(kept)] + list(snapshots[cut:])
+
+
+def _time(snapshot: PortfolioSnapshot) -> int:
+    return snapshot.time_ms
 
 
 def _plan_lines(plan: object) -> list[str]:
