@@ -173,6 +173,10 @@ class MarketData:
             result.append(self._candle(symbol, int(buckets.open_ms[last]), row))
         return result
 
+    def built_candles(self, symbol: str, interval: str) -> int:
+        """Return how many completed candles of `symbol` and `interval` are kept built."""
+        return sum(c is not None for c in self._full_candles.get((symbol, interval), ()))
+
     def _completed_candles(
         self, symbol: str, interval: str, first: int, last: int
     ) -> list[Candle]:
@@ -185,11 +189,16 @@ class MarketData:
         lo, hi = self._full_ranges.get(key, (0, 0))
         if not lo <= first <= last <= hi:
             joins = first <= hi and lo <= last
+            if not joins:
+                built[lo:hi] = [None] * (hi - lo)
             missing = [*range(first, lo), *range(hi, last)] if joins else range(first, last)
             for j in missing:
                 if built[j] is None:
                     built[j] = self._full_candle(symbol, interval, j)
-            self._full_ranges[key] = (min(lo, first), max(hi, last)) if joins else (first, last)
+            lo, hi = (min(lo, first), max(hi, last)) if joins else (first, last)
+            keep = max(lo, first - (last - first))  # the window and as much again behind it
+            built[lo:keep] = [None] * (keep - lo)  # a month of 15m candles otherwise: ~10 MiB
+            self._full_ranges[key] = (keep, hi)
         return built[first:last]  # type: ignore[return-value]  # no None inside the range
 
     def _full_candle(self, symbol: str, interval: str, j: int) -> Candle:

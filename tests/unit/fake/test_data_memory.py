@@ -65,3 +65,19 @@ def test_loading_two_days_of_a_twenty_day_file_allocates_for_about_two_days(
 
     assert data.market.minutes == 2880  # ADAUSDT, the derived ADAUSDC and the USDCUSDT peg
     assert peak < 2 * len(lines) + 3 * 2880 * 8 * 40  # the text twice, 40 floats a minute
+
+
+def test_a_scan_moving_through_the_month_keeps_a_bounded_number_of_built_candles() -> None:
+    from adapters.fake.testing.markets import market_from_closes
+
+    minutes = 30 * 24 * 60
+    market = market_from_closes({"BTCUSDC": [30000 + (i % 50) for i in range(minutes)]})
+    counts = []
+    for done in range(2 * 24 * 60, minutes, 60):  # the scanner reads 100 15m candles hourly
+        window = market.candles("BTCUSDC", "15m", 100, done)
+        assert len(window) == 100
+        counts.append(market.built_candles("BTCUSDC", "15m"))
+
+    assert max(counts) <= 2 * 100 + 4  # the window and as much again behind it, not the month
+    assert market.candles("BTCUSDC", "15m", 100, 3 * 24 * 60)[0].open_time_ms < \
+        market.candles("BTCUSDC", "15m", 100, minutes - 1)[0].open_time_ms  # reading back works
