@@ -12,6 +12,7 @@ adapters.fake.advisor.FakeAdvisor.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
@@ -150,3 +151,10 @@ class Store(Protocol):
     def add_snapshot(self, snapshot: PortfolioSnapshot) -> None: ...
 
     def snapshots(self, since_ms: int | None = None) -> Sequence[PortfolioSnapshot]: ...
+
+    def snapshot_totals(self, since_ms: int | None = None) -> Sequence[tuple[int, Decimal]]:
+        """Return (time_ms, total value) of each snapshot at or after `since_ms`, oldest first.
+
+        The series of a month's summary without every asset's value decoded.
+        """
+        ...

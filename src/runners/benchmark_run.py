@@ -59,8 +59,8 @@ def hold_value(market: MarketData, balances: Mapping[str, Decimal], time_ms: int
 
 def sample_times(store: Store, window: RunWindow) -> list[int]:
     """Return the start, the time of every snapshot inside the run, and the end."""
-    inside = [s.time_ms for s in store.snapshots(window.start_ms)
-              if window.start_ms < s.time_ms < window.end_ms]
+    inside = [t for t, _ in store.snapshot_totals(window.start_ms)
+              if window.start_ms < t < window.end_ms]
     return [window.start_ms, *inside, window.end_ms]
 
 
@@ -85,7 +85,7 @@ def run_benchmarks(
 ) -> tuple[Benchmark, ...]:
     """Return the bot, holding the start balances, and buying the targets at the start."""
     times = sample_times(store, window)
-    values = {s.time_ms: s.total_value for s in store.snapshots(window.start_ms)}
+    values = dict(store.snapshot_totals(window.start_ms))
     bot = [(window.start_ms, window.start_value),
            *((t, values[t]) for t in times[1:-1]), (window.end_ms, window.final_value)]
     hold = [(window.start_ms, window.start_value),

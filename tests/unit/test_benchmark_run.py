@@ -67,3 +67,20 @@ def test_without_targets_there_is_no_targets_benchmark_and_each_is_found_by_its_
     assert [b.key for b in found] == ["bot", "hold"]
     assert benchmark_of(found, "hold") is found[1]
     assert benchmark_of(found, "nope") is None
+
+
+class _NoWholeSnapshots(InMemoryStore):
+    """A store whose whole snapshots (every asset's value) must not be read."""
+
+    def snapshots(self, since_ms: int | None = None) -> list[PortfolioSnapshot]:
+        raise AssertionError("the benchmarks need only the totals: use snapshot_totals")
+
+
+def test_the_benchmarks_read_only_the_snapshot_totals() -> None:
+    market = make_market({"BTCUSDT": _closes(30000, 24000, 36000)}, rules_for(["BTCUSDT"]))
+    store = _NoWholeSnapshots()
+    store.add_snapshot(PortfolioSnapshot(MIDDLE, D(760), {"USDT": D(760)}))
+
+    found = run_benchmarks(market, store, WINDOW, {"USDT": D(800)}, {}, RULES)
+
+    assert [v for _, v in benchmark_of(found, "bot").series] == [D(800), D(760), D(880)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from mexcore.values import Fill, IntentStatus, OrderIntent, PortfolioSnapshot
 
@@ -77,3 +78,8 @@ class InMemoryStore:
         """Return snapshots taken at or after `since_ms`, oldest first."""
         times = sorted(t for t in self._snapshots if since_ms is None or t >= since_ms)
         return [self._snapshots[t] for t in times]
+
+    def snapshot_totals(self, since_ms: int | None = None) -> Sequence[tuple[int, Decimal]]:
+        """Return (time_ms, total value) of snapshots taken at or after `since_ms`, oldest first."""
+        times = sorted(t for t in self._snapshots if since_ms is None or t >= since_ms)
+        return [(t, self._snapshots[t].total_value) for t in times]

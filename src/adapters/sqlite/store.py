@@ -9,6 +9,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -233,6 +234,13 @@ class SqliteStore:
             (since,),
         )
         return [rows.snapshot_of(r) for r in found]
+
+    def snapshot_totals(self, since_ms: int | None = None) -> Sequence[tuple[int, Decimal]]:
+        """Return (time_ms, total value) of snapshots taken at or after `since_ms`, oldest first."""
+        since = -(2**63) if since_ms is None else since_ms
+        found = self._read("SELECT time_ms, total_value FROM snapshots WHERE time_ms >= ? "
+                           "ORDER BY time_ms", (since,))
+        return [(int(t), Decimal(v)) for t, v in found]
 
     def _open(self, synchronous: str) -> sqlite3.Connection:
         try:

@@ -66,6 +66,9 @@ class StoresAgree(RuleBasedStateMachine):
     @rule(since_ms=st.none() | SNAPSHOT_TIMES)
     def snapshots_agree(self, since_ms: int | None) -> None:
         assert _exact(self.sqlite.snapshots(since_ms)) == _exact(self.memory.snapshots(since_ms))
+        totals = [(s.time_ms, exact(s.total_value)) for s in self.memory.snapshots(since_ms)]
+        assert [(t, exact(v)) for t, v in self.sqlite.snapshot_totals(since_ms)] == totals
+        assert [(t, exact(v)) for t, v in self.memory.snapshot_totals(since_ms)] == totals
 
     @invariant()
     def everything_agrees(self) -> None:
