@@ -21,6 +21,7 @@ class InMemoryStore:
         self.base_url = base_url
         self._fills: dict[tuple[str, str], Fill] = {}
         self._intents: dict[str, OrderIntent] = {}
+        self._by_status: dict[IntentStatus, dict[str, OrderIntent]] = {}  # the open ones: few
         self._state: dict[str, str] = {}
         self._snapshots: dict[int, PortfolioSnapshot] = {}
         self._sorted_fills: dict[str | None, list[Fill]] = {}  # dropped when one is added
@@ -47,7 +48,12 @@ class InMemoryStore:
 
     def save_intent(self, intent: OrderIntent) -> None:
         """Insert or replace the intent with this client order id."""
-        self._intents[intent.client_order_id] = intent
+        cid = intent.client_order_id
+        old = self._intents.get(cid)
+        if old is not None:
+            del self._by_status[old.status][cid]
+        self._intents[cid] = intent
+        self._by_status.setdefault(intent.status, {})[cid] = intent
 
     def intent(self, client_order_id: str) -> OrderIntent | None:
         """Return the intent with this client order id, if any."""
@@ -55,8 +61,10 @@ class InMemoryStore:
 
     def intents(self, statuses: Iterable[IntentStatus] | None = None) -> Sequence[OrderIntent]:
         """Return intents (only those in `statuses` when given), oldest first."""
-        wanted = None if statuses is None else set(statuses)
-        chosen = [i for i in self._intents.values() if wanted is None or i.status in wanted]
+        if statuses is None:
+            chosen = list(self._intents.values())
+        else:
+            chosen = [i for s in set(statuses) for i in self._by_status.get(s, {}).values()]
         return sorted(chosen, key=lambda i: (i.created_ms, i.client_order_id))
 
     def get_state(self, key: str) -> str | None:
