@@ -3,6 +3,8 @@
 It records every call, serves `getMe` and long-polled `getUpdates` from updates that a test
 enqueues, checks HTML like Telegram does (a malformed message is a 400), and answers 429 with
 `retry_after`, 5xx, or a whole outage on demand. Point python-telegram-bot at `base_url`.
+A reply must name a message sent in the same chat (else a 400, as Telegram answers, unless
+`allow_sending_without_reply`); the message returned carries `reply_to_message`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from adapters.telegram.updates import BOT_USER, callback_update, message_update
 
 JSON = dict[str, Any]
 _EPOCH_S = 1_700_000_000
+_KEPT_MESSAGES = 10_000  # the messages a reply may name (a long demo stays bounded)
 
 
 @attrs.frozen
@@ -60,6 +63,12 @@ class RecordedCall:
     @property
     def chat_id(self) -> int:
         return int(self.params["chat_id"])
+
+    @property
+    def reply_to(self) -> int | None:
+        """Return the id of the message this one was sent as a reply to, or None."""
+        replied = self.result.get("reply_to_message") if isinstance(self.result, dict) else None
+        return None if replied is None else int(replied["message_id"])
 
 
 @attrs.frozen
@@ -112,6 +121,7 @@ class FakeTelegramServer:
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self._sent: dict[tuple[int, int], JSON] = {}  # (chat id, message id): sent or received
         self._changed = asyncio.Condition()
         self._closing = False
         self._server: _PromptServer | None = None
@@ -156,6 +166,8 @@ class FakeTelegramServer:
         """Queue a raw Update (an update_id is assigned when missing) for getUpdates."""
         update = {**update, "update_id": update.get("update_id") or next(self._update_ids)}
         self._updates.append(update)
+        if "message" in update:
+            self._keep(update["message"])
         with contextlib.suppress(RuntimeError):
             asyncio.get_running_loop().create_task(self._notify())
         return update
@@ -258,7 +270,9 @@ class FakeTelegramServer:
     async def _send_message(self, params: dict[str, str], files: dict[str, bytes]) -> Any:
         text = params.get("text", "")
         _check_text(text, params.get("parse_mode"), MAX_MESSAGE_CHARS)
-        return self._message(params, text=plain_text(text) if params.get("parse_mode") else text)
+        return self._new_message(
+            params, text=plain_text(text) if params.get("parse_mode") else text
+        )
 
     async def _send_photo(self, params: dict[str, str], files: dict[str, bytes]) -> Any:
         if "photo" not in files and "photo" not in params:
@@ -267,13 +281,37 @@ class FakeTelegramServer:
         if caption:
             _check_text(caption, params.get("parse_mode"), MAX_CAPTION_CHARS)
         photo = [{"file_id": "photo1", "file_unique_id": "u1", "width": 800, "height": 400}]
-        return self._message(params, photo=photo, caption=plain_text(caption))
+        return self._new_message(params, photo=photo, caption=plain_text(caption))
 
     async def _edit_message_text(self, params: dict[str, str], files: dict[str, bytes]) -> Any:
         text = params.get("text", "")
         _check_text(text, params.get("parse_mode"), MAX_MESSAGE_CHARS)
         message = self._message(params, text=plain_text(text))
         return {**message, "message_id": int(params.get("message_id", "0"))}
+
+    def _new_message(self, params: dict[str, str], **content: Any) -> JSON:
+        replied = self._replied(params)
+        message = self._keep(self._message(params, **content))
+        return message if replied is None else {**message, "reply_to_message": replied}
+
+    def _keep(self, message: JSON) -> JSON:
+        self._sent[message["chat"]["id"], message["message_id"]] = message
+        if len(self._sent) > _KEPT_MESSAGES:
+            del self._sent[next(iter(self._sent))]
+        return message
+
+    def _replied(self, params: dict[str, str]) -> JSON | None:
+        reply = json.loads(params.get("reply_parameters", "{}"))
+        target = reply.get("message_id", params.get("reply_to_message_id"))
+        if target is None:
+            return None
+        lenient = reply.get("allow_sending_without_reply") or params.get(
+            "allow_sending_without_reply"
+        )
+        replied = self._sent.get((int(params["chat_id"]), int(target)))
+        if replied is None and lenient not in (True, "true"):
+            raise BadRequestError("message to be replied not found")
+        return replied
 
     def _message(self, params: dict[str, str], **content: Any) -> JSON:
         chat_id = int(params["chat_id"])

@@ -9,13 +9,14 @@ import logging
 import warnings
 from collections.abc import Sequence
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter
 from telegram.error import TelegramError as _TelegramError
 
 from adapters.telegram.markup import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, esc, split_html
 from adapters.telegram.outbox import Envelope, Outbox, OutboxLimits
+from adapters.telegram.replies import ReplyMemory, explained_topic
 from mexcore.ports import Clock, Level
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ class TelegramNotifier:
     INFO messages go out at most once per `summary_min_interval_s` per topic; ALERT and
     ERROR always go out (a burst of waiting ERRORs of one topic collapses into one message
     with a count). Waits for Telegram's limits use `clock.sleep`: give it the real clock,
-    never a simulated clock shared with runners.
+    never a simulated clock shared with runners. An `explain.<topic>` message is sent as a
+    reply to the chat's latest message of `<topic>` (its first part) when that was delivered.
     """
 
     def __init__(
@@ -64,6 +66,7 @@ class TelegramNotifier:
         self._chat_ids = tuple(chat_ids)
         self._clock = clock
         self._outbox = Outbox(limits or OutboxLimits())
+        self._replies = ReplyMemory(self._outbox.limits.max_reply_topics)
         self._owns_bot = owns_bot
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
@@ -95,21 +98,27 @@ class TelegramNotifier:
     async def send(self, topic: str, text: str, level: Level = Level.INFO) -> None:
         """Queue `text` (plain text, escaped here) for every chat; never waits for the network."""
         if not self._outbox.accept(topic, level, self._clock.now_ms()):
+            self._replies.forget(topic)
             return
         body = render_notification(topic, text, level)
         chunks = split_html(body, MAX_MESSAGE_CHARS - _BURST_NOTE_ROOM)
         for chat_id in self._chat_ids:
-            for chunk in chunks:
-                self._put(Envelope(chat_id, topic, level, chunk))
+            envelopes = [Envelope(chat_id, topic, level, chunk) for chunk in chunks]
+            self._expect_reply(envelopes[0])
+            for envelope in envelopes:
+                self._put(envelope)
 
     async def send_picture(self, topic: str, png: bytes, caption: str = "") -> None:
         """Queue a PNG with a caption for every chat (throttled per topic like INFO)."""
         if not self._outbox.accept(topic, Level.INFO, self._clock.now_ms()):
+            self._replies.forget(topic)
             return
         html = f"<b>{esc(topic)}</b>\n{esc(caption)}" if caption else f"<b>{esc(topic)}</b>"
         first = split_html(html, MAX_CAPTION_CHARS)[0]
         for chat_id in self._chat_ids:
-            self._put(Envelope(chat_id, topic, Level.INFO, first, png=png))
+            envelope = Envelope(chat_id, topic, Level.INFO, first, png=png)
+            self._expect_reply(envelope)
+            self._put(envelope)
 
     async def start(self) -> None:
         """Start the background sender task."""
@@ -138,6 +147,10 @@ class TelegramNotifier:
             # so Bot.shutdown() would skip closing its connections: close them here.
             await self._bot.request.shutdown()
 
+    def _expect_reply(self, envelope: Envelope) -> None:
+        if explained_topic(envelope.topic) is None:
+            self._replies.expect(envelope.chat_id, envelope.topic, envelope)
+
     def _put(self, envelope: Envelope) -> None:
         self._outbox.put(envelope)
         self._idle.clear()
@@ -157,7 +170,7 @@ class TelegramNotifier:
 
     async def _attempt(self, envelope: Envelope) -> None:
         try:
-            await self._deliver(envelope)
+            message = await self._deliver(envelope)
         except asyncio.CancelledError:
             self._outbox.put_back(envelope)
             raise
@@ -175,20 +188,31 @@ class TelegramNotifier:
             log.exception("telegram: dropped a %s message (unexpected error)", envelope.topic)
         else:
             self._outbox.sent(envelope, self._clock.now_ms())
+            self._replies.delivered(envelope.chat_id, envelope.topic, envelope, message.message_id)
             self.delivered += 1
 
-    async def _deliver(self, envelope: Envelope) -> None:
+    async def _deliver(self, envelope: Envelope) -> Message:
         if envelope.png is not None:
-            await self._bot.send_photo(
+            return await self._bot.send_photo(
                 envelope.chat_id, envelope.png, caption=envelope.text, parse_mode=ParseMode.HTML
             )
-            return
         text = envelope.text
         if envelope.count > 1:
             text += f"\n<i>×{envelope.count} errors in a burst (the latest shown)</i>"
-        await self._bot.send_message(
+        return await self._bot.send_message(
             envelope.chat_id,
             text,
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_parameters=self._reply_parameters(envelope),
         )
+
+    def _reply_parameters(self, envelope: Envelope) -> ReplyParameters | None:
+        explained = explained_topic(envelope.topic)
+        if explained is None:
+            return None
+        message_id = self._replies.message_id(envelope.chat_id, explained)
+        if message_id is None:
+            return None
+        # If the report was deleted meanwhile, Telegram sends the explanation on its own.
+        return ReplyParameters(message_id, allow_sending_without_reply=True)

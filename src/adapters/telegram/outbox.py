@@ -25,6 +25,7 @@ class OutboxLimits:
     max_alerts: int = 2000
     backoff_initial_s: float = 1.0
     backoff_max_s: float = 30.0
+    max_reply_topics: int = 200  # per chat: the topics whose last message an explanation replies to
 
 
 class RateGate:
