@@ -144,6 +144,10 @@ async def run_backtest(
         run = await run_sim(attrs.evolve(config, mode="sim"), sim_options, notifier, store,
                             market, clock=clock)
     report = build_report(run, store, market, dict(config.sim.start_balances))
+    if config.advisor.enabled:
+        from runners.backtest_advice import explained
+
+        report = await explained(config, report, clock)
     return Backtest(report, run, market)
 
 

@@ -60,6 +60,8 @@ def render_report(report: BacktestReport, markets: str | None = None) -> str:
         cost = format_step(a.avg_cost, a.price_tick or c)
         lines.append(f"  {a.symbol:<10} {format_decimal(a.quantity):>14} {cost:>12}"
                      f" {a.realised.quantize(c):>9} {unreal:>10} {a.pnl.quantize(c):>9}")
+    if r.explanation:
+        lines.append(f"Advisor: {r.explanation}")
     return "\n".join(lines)
 
 
@@ -95,6 +97,7 @@ def report_json(report: BacktestReport) -> dict[str, Any]:
         "hold_value": str(r.hold_value), "hold_return": str(r.hold_return),
         "fees": str(r.fees), "trade_count": len(r.trades),
         **({"advisor_vetoes": r.vetoes} if r.vetoes else {}),  # absent: none (the golden files)
+        **({"advisor_explanation": r.explanation} if r.explanation else {}),
         "max_drawdown": {"fraction": str(dd.fraction), "value": str(dd.value),
                          "peak_ms": dd.peak_ms, "trough_ms": dd.trough_ms,
                          "peak": utc_text(dd.peak_ms), "trough": utc_text(dd.trough_ms)},

@@ -104,6 +104,7 @@ class BacktestReport:
     series: Sequence[ValuePoint]
     benchmarks: Sequence[Benchmark] = ()  # the bot, holding, buying the targets and holding
     vetoes: int = 0  # scanner buys the advisor withheld ([advisor] veto_buys)
+    explanation: str | None = None  # the advisor's paragraph about the period ([advisor])
 
     @property
     def pnl(self) -> Decimal:

@@ -98,8 +98,9 @@ def paragraph(facts: Mapping[str, Any]) -> str:
         figures = f" ({inputs})" if inputs else ""
         return f"The bot's {facts['kind']} of {facts['symbol']} rests on: {reasons}{figures}."
     if kind == "period_summary":
+        figures = ", ".join(f"{k} {v}" for k, v in facts.get("figures", {}).items())
         first = str(facts["report"]).splitlines()[0] if facts["report"] else ""
-        return f"{facts['title']}: {first}".strip()
+        return f"{facts['title']}: {first}" + (f" ({figures})." if figures else "")
     return _answer(facts)
 
 
