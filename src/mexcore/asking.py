@@ -21,6 +21,9 @@ from mexcore.panel import ControlPanel
 from mexcore.ports import Clock
 
 ASK_INTERVAL_S = 30
+OFF_TEXT = "The AI advisor is off: set [advisor] enabled = true (see docs/advisor.md)."
+NO_ANSWER_TEXT = ("The advisor did not answer (off-line, too slow or out of its daily budget). "
+                  "Trading goes on as usual.")
 
 
 class Outcome(StrEnum):
@@ -104,3 +107,12 @@ class AskDesk:
         facts = await panel_question(self._panel, question, self._timeout_s)
         answer = await self._advisor.explain(facts)
         return Asked(Outcome.ANSWERED, answer) if answer else Asked(Outcome.NO_ANSWER)
+
+
+def worded(asked: Asked, interval_s: int, usage: str) -> str:
+    """Return `asked` as the plain text shown to the asker (`usage` for an empty question)."""
+    if asked.outcome is Outcome.ANSWERED:
+        return asked.text
+    if asked.outcome is Outcome.TOO_SOON:
+        return f"One question every {interval_s} s; ask again in {asked.wait_s} s."
+    return {Outcome.OFF: OFF_TEXT, Outcome.EMPTY: usage}.get(asked.outcome, NO_ANSWER_TEXT)

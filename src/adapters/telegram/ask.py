@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from adapters.telegram.panel import ControlPanel
 from mexcore.advising import SafeAdvisor
-from mexcore.asking import ASK_INTERVAL_S, AskDesk, Asked, AskLimiter, Outcome
+from mexcore.asking import ASK_INTERVAL_S, NO_ANSWER_TEXT, OFF_TEXT, AskDesk, AskLimiter, worded
 from mexcore.ports import Clock
 
-OFF = "The AI advisor is off: set [advisor] enabled = true (see docs/advisor.md)."
+OFF, NO_ANSWER = OFF_TEXT, NO_ANSWER_TEXT
 USAGE = "Usage: /ask QUESTION, for example /ask how is my BTC doing?"
-NO_ANSWER = ("The advisor did not answer (off-line, too slow or out of its daily budget). "
-             "Trading goes on as usual.")
 
 
 class AskCommand:
@@ -28,12 +26,5 @@ class AskCommand:
 
     async def answer(self, chat_id: int, question: str) -> str:
         """Return the plain-text answer to `question` (or why there is none)."""
-        return self._worded(await self._desk.ask(chat_id, question))
-
-    def _worded(self, asked: Asked) -> str:
-        if asked.outcome is Outcome.ANSWERED:
-            return asked.text
-        if asked.outcome is Outcome.TOO_SOON:
-            return (f"One question every {self._desk.limiter.interval_s} s; ask again in "
-                    f"{asked.wait_s} s.")
-        return {Outcome.OFF: OFF, Outcome.EMPTY: USAGE}.get(asked.outcome, NO_ANSWER)
+        asked = await self._desk.ask(chat_id, question)
+        return worded(asked, self._desk.limiter.interval_s, USAGE)
