@@ -11,8 +11,11 @@ from tests.unit.web.support import NOW_MS, TOKEN, csrf_of, dashboard
 
 from adapters.fake.advisor import Failure, FakeAdvisor
 from adapters.fake.clock import FakeClock
+from adapters.fake.panel import StaticControlPanel
+from adapters.telegram.demo import demo_panel
 from mexcore.advising import SafeAdvisor
 from mexcore.advisor import AdvisorPolicy
+from mexcore.panel import PortfolioView
 
 POLICY = AdvisorPolicy(enabled=True, timeout_s=Decimal("0.05"))
 LAN = "http://192.168.1.20:8080"
@@ -141,3 +144,19 @@ async def test_beyond_loopback_a_question_needs_the_web_token() -> None:
     assert 'action="/login"' in refused.text
     assert answered.status_code == 200
     assert len(fake.prompts) == 1
+
+
+class _Unreadable(StaticControlPanel):
+    async def portfolio(self) -> PortfolioView:
+        raise ConnectionError("the exchange did not answer")
+
+
+async def test_a_panel_that_cannot_be_read_gives_the_plain_notice_not_an_error_page() -> None:
+    fake = FakeAdvisor()
+    panel = demo_panel(NOW_MS)
+    panel.__class__ = _Unreadable  # the demo's data; its portfolio read fails
+    async with dashboard(panel, **advised(fake)) as (client, _):
+        answer = await _ask(client, "what do I hold?")
+    assert answer.status_code == 503
+    assert "The advisor did not answer" in answer.text
+    assert fake.prompts == []
