@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -18,6 +19,9 @@ from runners.cli_checks import UsageError
 from runners.logs import FILE_NAME as LOG_FILE
 from runners.loop import RunnerLoop
 from runners.settings import secrets_from_env
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 TOKEN_VARIABLE = "MEXBOT_WEB_TOKEN"
 
@@ -55,6 +59,21 @@ def web_link(config: BotConfig, option: str | None,
     return WebLink(host, port, token, config.web.allow_actions)
 
 
+def dashboard_app(link: WebLink, deps: ServiceDeps, loops: Sequence[RunnerLoop],
+                  config: BotConfig, config_text: str, simulated: bool = False) -> Starlette:
+    """Return the dashboard app over the bot's services, asking the bot's advisor (if any)."""
+    from adapters.web import BotTime, WebOptions, create_app
+    from runners.panel import ServicePanel
+
+    def origins() -> dict[str, tuple[str, str]]:
+        return {i.client_order_id: (i.runner, i.reason) for i in deps.store.intents()}
+
+    hide = (*secrets_from_env().values(), *((link.token,) if link.token else ()))
+    options = WebOptions(BotTime(deps.clock.now_ms, simulated), link.token, link.allow_actions,
+                         Path(config.state_dir) / LOG_FILE, origins, hide, advisor=deps.advisor)
+    return create_app(ServicePanel(deps, config, loops, config_text), options)
+
+
 @asynccontextmanager
 async def web_running(link: WebLink | None, deps: ServiceDeps, loops: Sequence[RunnerLoop],
                       config: BotConfig, config_text: str, simulated: bool = False
@@ -63,17 +82,9 @@ async def web_running(link: WebLink | None, deps: ServiceDeps, loops: Sequence[R
     if link is None:
         yield None
         return
-    from adapters.web import BotTime, WebOptions, create_app
     from adapters.web.server import bind, serving
-    from runners.panel import ServicePanel
 
-    def origins() -> dict[str, tuple[str, str]]:
-        return {i.client_order_id: (i.runner, i.reason) for i in deps.store.intents()}
-
-    hide = (*secrets_from_env().values(), *((link.token,) if link.token else ()))
-    options = WebOptions(BotTime(deps.clock.now_ms, simulated), link.token, link.allow_actions,
-                         Path(config.state_dir) / LOG_FILE, origins, hide)
-    app = create_app(ServicePanel(deps, config, loops, config_text), options)
+    app = dashboard_app(link, deps, loops, config, config_text, simulated)
     try:
         sock = bind(link.host, link.port)
     except OSError as e:

@@ -2,7 +2,8 @@
 
 Pages refresh their values by fetching `/fragments/<page>` every few seconds (static/
 dashboard.js). Actions are read-only by default; when allowed, a button leads to a confirm
-page whose form POSTs to `/actions/<action>` with the session's CSRF token.
+page whose form POSTs to `/actions/<action>` with the session's CSRF token. `/ask` puts a
+question to the AI advisor (adapters.web.ask), in read-only mode too.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from adapters.fake.clock import SystemClock
 from adapters.web import views
+from adapters.web.ask import AskPage
 from adapters.web.auth import Session, Sessions, same_secret
 from adapters.web.guard import Guard, set_session_cookie
 from adapters.web.views import BotTime, Origins
+from mexcore.advising import SafeAdvisor
+from mexcore.asking import ASK_INTERVAL_S
 from mexcore.panel import ControlPanel, UnknownAssetError, UnknownRunnerError
+from mexcore.ports import Clock
 
 HERE = Path(__file__).parent
 MAX_FORM_BYTES = 4096
@@ -40,7 +46,10 @@ def _no_origins() -> Mapping[str, tuple[str, str]]:
 
 @attrs.frozen
 class WebOptions:
-    """How the dashboard behaves: its clock, token, actions, log file and secrets to hide."""
+    """How the dashboard behaves: its clock, token, actions, log file, secrets to hide, advisor.
+
+    `ask_clock` paces the Ask page's one question per session every `ask_interval_s`.
+    """
 
     time: BotTime
     token: str | None = None
@@ -49,6 +58,9 @@ class WebOptions:
     origins: Origins = _no_origins
     hide: tuple[str, ...] = ()
     refresh_s: int = 5
+    advisor: SafeAdvisor | None = None
+    ask_clock: Clock = attrs.field(factory=SystemClock)
+    ask_interval_s: float = ASK_INTERVAL_S
 
 
 class Dashboard:
@@ -59,6 +71,7 @@ class Dashboard:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                       autoescape=True, undefined=jinja2.StrictUndefined)
         self.env.filters["hide"] = self.scrub
+        self.asking = AskPage(self)
 
     def scrub(self, text: object) -> str:
         """Replace every secret value in `text` by ***."""
@@ -166,6 +179,11 @@ class Dashboard:
     def _message(self, request: Request, status: int, title: str, message: str) -> Response:
         return self.render(request, "message.html", status, title=title, message=message)
 
+    async def ask(self, request: Request) -> Response:
+        """Serve the Ask page; a POST puts its question to the advisor."""
+        form = await _form(request) if request.method == "POST" else {}
+        return await self.asking.serve(request, form)
+
     def login_page(self, request: Request, message: str, status: int) -> Response:
         """Serve the login form."""
         return self.render(request, "login.html", status, message=message)
@@ -221,6 +239,7 @@ def create_app(panel: ControlPanel, options: WebOptions) -> Starlette:
         route("/", dashboard.page), route("/login", login, ("GET", "POST")),
         route("/fragments/{page}", dashboard.fragment),
         route("/confirm/{action}", dashboard.confirm),
+        route("/ask", dashboard.ask, ("GET", "POST")),
         route("/actions/{action}", dashboard.act, ("POST",)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         route("/{page}", dashboard.page),
