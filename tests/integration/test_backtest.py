@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.integration.backtest_runs import run_backtest
 
-from runners.backtest import add_backtest_parser, backtest_command, parse_time_ms
+from runners.backtest import parse_time_ms
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = ("value.png", "drawdown.png", "allocation.png", "trades_btc.png")
 
 
 def _run(out: Path, *extra: str) -> dict[str, Any]:
-    parser = argparse.ArgumentParser()
-    add_backtest_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["backtest", "--from", "2023-04-25T00:00", "--to",
-                              "2023-04-25T08:00", "--out", str(out), "--quiet", *extra])
-    assert backtest_command(args) == 0
-    return json.loads((out / "report.json").read_text())  # type: ignore[no-any-return]
+    return run_backtest(out, *extra)
 
 
 @pytest.fixture(scope="module")

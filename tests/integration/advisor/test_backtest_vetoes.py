@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 from typing import Any
 
-from runners.backtest import add_backtest_parser, backtest_command
+from tests.integration.backtest_runs import run_backtest
 
 VETOING = """
 [advisor]
@@ -17,12 +15,7 @@ veto_buys = true
 
 
 def _run(out: Path, *extra: str) -> dict[str, Any]:
-    parser = argparse.ArgumentParser()
-    add_backtest_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["backtest", "--from", "2023-04-25T00:00", "--to",
-                              "2023-04-25T08:00", "--out", str(out), "--quiet", *extra])
-    assert backtest_command(args) == 0
-    return json.loads((out / "report.json").read_text())  # type: ignore[no-any-return]
+    return run_backtest(out, *extra)
 
 
 def test_the_backtest_report_counts_the_fake_advisors_vetoes(tmp_path: Path) -> None:
